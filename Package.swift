@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+//
+// conv-demo: why convolutional networks share weights, shown with real code and real
+// numbers. No dependencies: the Swift toolchain only.
+
+import Foundation
+import PackageDescription
+
+#if canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Build settings for the SIMD kernels
+
+/// Whether the machine running this manifest has AVX2 and FMA.
+///
+/// Swift takes its CPU features from the Clang importer, so only `-Xcc -mavx2 -Xcc -mfma`
+/// turns `SIMD8<Float>` arithmetic into 256-bit `vfmadd231ps`; without them x86-64 gets
+/// SSE2 (about 45% of the speed) and `addingProduct` becomes a call to `fmaf`.
+/// See docs/gemm.md, "Building for this CPU".
+func hostHasAVX2AndFMA() -> Bool {
+    #if arch(x86_64) && os(Linux)
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return false }
+    let features = Set(flags.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
+    return features.contains("avx2") && features.contains("fma")
+    #elseif arch(x86_64) && canImport(Darwin)
+    func sysctlFlag(_ name: String) -> Bool {
+        var value: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        return sysctlbyname(name, &value, &size, nil, 0) == 0 && value != 0
+    }
+    return sysctlFlag("hw.optional.avx2_0") && sysctlFlag("hw.optional.fma")
+    #else
+    return false  // arm64 has fused multiply-add in its base instruction set: no flags needed.
+    #endif
+}
+
+/// `CONV_DEMO_PORTABLE=1` builds the portable kernels even on an AVX2 machine (for a
+/// binary that must run on older x86-64 CPUs, or to test the portable path).
+let portableRequested = ["1", "yes", "true"].contains(Context.environment["CONV_DEMO_PORTABLE"]?.lowercased() ?? "")
+
+/// SwiftPM refuses unsafe flags in a package used as a versioned dependency; such a
+/// checkout lives under `.../checkouts/`, and then gets the portable kernels.
+let isDependencyCheckout = Context.packageDirectory.contains("/checkouts/")
+
+let useAVX2FMA = hostHasAVX2AndFMA() && !portableRequested && !isDependencyCheckout
+
+/// Settings for targets holding SIMD kernels: AVX2 + FMA code generation, and the
+/// `GEMM_FMA` define that lets a kernel use `addingProduct` only where it is one instruction.
+let simdSettings: [SwiftSetting] = useAVX2FMA
+    ? [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]), .define("GEMM_FMA")]
+    : []
+
+let package = Package(
+    name: "conv-demo",
+    products: [
+        .executable(name: "conv-demo", targets: ["conv-demo"]),
+        .library(name: "GEMM", targets: ["GEMM"]),
+        .library(name: "ConvCore", targets: ["ConvCore"]),
+    ],
+    targets: [
+        // MARK: - Public API
+
+        /// Single-precision matrix multiply, BLIS-style: packing, macro-kernel, SIMD micro-kernel.
+        .target(name: "GEMM", exclude: ["README.md"], swiftSettings: simdSettings),
+
+        /// Tensors and the layers built on GEMM.
+        .target(name: "ConvCore", dependencies: ["GEMM"], exclude: ["README.md"], swiftSettings: simdSettings),
+
+        // MARK: - Implementation details
+
+        /// The command-line tool: a thin main, a pure argument parser, one file per subcommand.
+        .executableTarget(name: "conv-demo", dependencies: ["GEMM", "ConvCore"]),
+
+        // MARK: - Tests
+
+        .testTarget(name: "GEMMTests", dependencies: ["GEMM", "ConvCore"]),
+        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"], exclude: ["Fixtures"]),
+    ]
+)

@@ -1,0 +1,48 @@
+/// Packing: copying a block of A or B into the order the micro-kernel reads it, so that
+/// the kernel's loads are contiguous, aligned and free of bounds checks.
+///
+/// Both operands pack the same way, seen from the right side. A block of op(B),
+/// depth × width, becomes panels of NR columns; each panel is stored step of k by step
+/// of k, NR floats per step. A block of op(A), height × depth, becomes panels of MR rows,
+/// MR floats per step of k: that is the same as packing op(A)ᵀ, depth × height, into
+/// panels of MR columns. A panel past the edge of the matrix is padded with zeros.
+///
+///     op(B) block (depth × width)        packed B̃: panel after panel
+///     ┌──────────┬──────────┬───         ┌─ panel 0 ──────────────────┐┌─ panel 1 ─
+///     │ b00..b0F │ b0G..    │            │ b00..b0F b10..b1F b20..b2F ││ b0G.. b1G..
+///     │ b10..b1F │          │            └────────────────────────────┘└───────────
+///     │  ...     │          │             NR floats per step of k, depth steps
+enum Packing {
+    /// Packs columns `columns` of the depth × width view `x` into panels of `panelWidth`
+    /// columns, writing panel `q` at `packed + q · panelWidth · depth`.
+    /// - Precondition: `columns.lowerBound` is a multiple of `panelWidth`.
+    static func packPanels(
+        of x: StridedMatrix, depth: Int, columns: Range<Int>, width: Int, panelWidth: Int,
+        into packed: UnsafeMutablePointer<Float>
+    ) {
+        for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: panelWidth) {
+            let panel = packed + panelStart * depth
+            let filled = min(panelWidth, width - panelStart)
+            if x.columnStride == 1 {
+                // Rows of the view are contiguous: copy `filled` floats per step of k.
+                for p in 0..<depth {
+                    let source = x.base + p * x.rowStride + panelStart
+                    let target = panel + p * panelWidth
+                    target.update(from: source, count: filled)
+                    (target + filled).update(repeating: 0, count: panelWidth - filled)
+                }
+            } else {
+                // Columns of the view are contiguous (or neither is): walk each column down k.
+                for j in 0..<filled {
+                    let source = x.base + (panelStart + j) * x.columnStride
+                    for p in 0..<depth {
+                        panel[p * panelWidth + j] = source[p * x.rowStride]
+                    }
+                }
+                for p in 0..<depth {
+                    (panel + p * panelWidth + filled).update(repeating: 0, count: panelWidth - filled)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Whether a GEMM operand is used as stored or transposed: op(X) = X or Xᵀ.
+public enum Transpose: Sendable {
+    case none
+    case transposed
+}
+
+/// The number of cores this process may run on: `sgemm`'s default thread count.
+public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+/// What the micro-kernel compiled into this build is, for benchmark reports.
+public var kernelDescription: String {
+    let arithmetic = NativeMultiplyAdd.self == SeparateMultiplyAdd.self
+        ? "separate multiply and add (portable)" : "fused multiply-add"
+    return "\(MicroKernel6x16.mr)×\(MicroKernel6x16.nr) tile, SIMD8<Float>, \(arithmetic)"
+}
+
+/// Single-precision general matrix multiply: C = alpha · op(A) · op(B) + beta · C.
+///
+/// Matrices are row-major with leading dimensions (the distance between the starts of
+/// two rows), so a block inside a larger matrix is passed as it is. op(A) is m × k, op(B)
+/// is k × n, C is m × n; with `.transposed`, A is stored k × m or B is stored n × k.
+/// - Parameters:
+///   - a: op(A) as stored: m × k with `.none`, k × m with `.transposed`; `lda` ≥ its width.
+///   - b: op(B) as stored: k × n with `.none`, n × k with `.transposed`; `ldb` ≥ its width.
+///   - beta: 0 means C is overwritten and never read (it may hold NaN).
+///   - c: m × n, `ldc` ≥ n.
+///   - threads: at most this many threads (default: every available core). The values
+///     computed are the same whatever the count.
+/// - Precondition: sizes ≥ 0 and each buffer holds its whole matrix.
+public func sgemm(
+    _ transA: Transpose, _ transB: Transpose,
+    m: Int, n: Int, k: Int,
+    alpha: Float = 1,
+    a: UnsafeBufferPointer<Float>, lda: Int,
+    b: UnsafeBufferPointer<Float>, ldb: Int,
+    beta: Float = 0,
+    c: UnsafeMutableBufferPointer<Float>, ldc: Int,
+    threads: Int? = nil
+) {
+    sgemm(
+        NativeMultiplyAdd.self, transA, transB, m: m, n: n, k: k, alpha: alpha,
+        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+}
+
+/// `sgemm` on arrays: C = alpha · op(A) · op(B) + beta · C. See the buffer form for the
+/// layout of each matrix.
+public func sgemm(
+    _ transA: Transpose, _ transB: Transpose,
+    m: Int, n: Int, k: Int,
+    alpha: Float = 1,
+    a: [Float], lda: Int,
+    b: [Float], ldb: Int,
+    beta: Float = 0,
+    c: inout [Float], ldc: Int,
+    threads: Int? = nil
+) {
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+                sgemm(
+                    transA, transB, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+            }
+        }
+    }
+}
+
+/// `sgemm` with a chosen arithmetic, so tests can run every kernel variant compiled in.
+func sgemm<Arithmetic: MultiplyAdd>(
+    _ arithmetic: Arithmetic.Type,
+    _ transA: Transpose, _ transB: Transpose,
+    m: Int, n: Int, k: Int,
+    alpha: Float,
+    a: UnsafeBufferPointer<Float>, lda: Int,
+    b: UnsafeBufferPointer<Float>, ldb: Int,
+    beta: Float,
+    c: UnsafeMutableBufferPointer<Float>, ldc: Int,
+    threads: Int?
+) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m=\(m) n=\(n) k=\(k)")
+    checkOperand("A", a.count, transA == .none ? (m, k) : (k, m), ld: lda)
+    checkOperand("B", b.count, transB == .none ? (k, n) : (n, k), ld: ldb)
+    checkOperand("C", c.count, (m, n), ld: ldc)
+    precondition(threads.map { $0 >= 1 } ?? true, "sgemm: threads must be at least 1")
+    guard let aBase = a.baseAddress, let bBase = b.baseAddress, let cBase = c.baseAddress else {
+        return  // Some buffer is empty, so some size is zero; checkOperand ensured it.
+    }
+    BlockedGEMM.multiply(
+        arithmetic, m: m, n: n, k: k, alpha: alpha,
+        a: StridedMatrix(aBase, leadingDimension: lda, transA),
+        b: StridedMatrix(bBase, leadingDimension: ldb, transB),
+        beta: beta, c: OutputMatrix(base: cBase, ld: ldc),
+        threads: threads ?? availableCores)
+}
+
+/// Traps unless a stored rows × columns matrix with leading dimension `ld` fits in
+/// `count` floats and `ld` is at least its width.
+func checkOperand(_ name: String, _ count: Int, _ shape: (rows: Int, columns: Int), ld: Int) {
+    precondition(ld >= max(1, shape.columns), "sgemm: ld\(name.lowercased()) = \(ld) is less than the width \(shape.columns) of \(name)")
+    let needed = shape.rows == 0 || shape.columns == 0 ? 0 : (shape.rows - 1) * ld + shape.columns
+    precondition(count >= needed, "sgemm: \(name) holds \(count) floats, \(shape.rows)×\(shape.columns) with ld \(ld) needs \(needed)")
+}

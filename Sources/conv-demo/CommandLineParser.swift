@@ -1,0 +1,134 @@
+import Foundation
+
+/// A runnable subcommand, built from its parsed arguments.
+protocol Command {
+    /// Does the work and prints the result on stdout. Throws `CLIError` for what the user
+    /// must fix.
+    func run() throws
+}
+
+/// What a command line asks for.
+enum Invocation {
+    /// Print this help text on stdout and exit 0.
+    case help(String)
+    case run(any Command)
+}
+
+/// The options, flags and positional arguments given to one command, as typed.
+struct ParsedArguments: Equatable {
+    /// The words that selected the command (`["bench", "gemm"]`), for error messages.
+    var command: [String]
+    var values: [String: [String]] = [:]
+    var flags: Set<String> = []
+    var positionals: [String] = []
+}
+
+/// Parses the words after `conv-demo`: finds the command they select, then its options.
+/// A pure function of its input: no I/O, no exit; every problem is a thrown usage error.
+func parseCommandLine(_ arguments: [String], root: CommandSpec) throws -> Invocation {
+    var words = arguments[...]
+    if words.first == "help" {
+        words.removeFirst()
+        var spec = root
+        for word in words {
+            guard let subcommand = spec.subcommand(named: word) else {
+                throw CLIError.usage("unknown command '\(word)'", command: spec.path)
+            }
+            spec = subcommand
+        }
+        return .help(spec.helpText)
+    }
+
+    var spec = root
+    while let word = words.first, let subcommand = spec.subcommand(named: word) {
+        spec = subcommand
+        words.removeFirst()
+    }
+    guard let make = spec.make else {
+        if let word = words.first, !isHelpFlag(word) {
+            let what = word.hasPrefix("-") ? "option" : "command"
+            throw CLIError.usage("unknown \(what) '\(word)'", command: spec.path)
+        }
+        return .help(spec.helpText)
+    }
+
+    var parsed = ParsedArguments(command: spec.path)
+    var optionsEnded = false
+    while let word = words.popFirst() {
+        guard !optionsEnded, word.hasPrefix("-"), word != "-" else {
+            parsed.positionals.append(word)
+            continue
+        }
+        if word == "--" {
+            optionsEnded = true
+            continue
+        }
+        if isHelpFlag(word) { return .help(spec.helpText) }
+        let (name, inlineValue) = splitOption(word)
+        guard let option = spec.options.first(where: { $0.name == name }) else {
+            throw CLIError.usage("unknown option '\(name)'", command: spec.path)
+        }
+        guard option.valueName != nil else {
+            if inlineValue != nil { throw CLIError.usage("option '\(name)' takes no value", command: spec.path) }
+            parsed.flags.insert(name)
+            continue
+        }
+        guard let value = inlineValue ?? words.popFirst() else {
+            throw CLIError.usage("missing value for option '\(name)'", command: spec.path)
+        }
+        parsed.values[name] = option.repeatable ? (parsed.values[name] ?? []) + [value] : [value]
+    }
+
+    if parsed.positionals.count > spec.arguments.count {
+        throw CLIError.usage("unexpected argument '\(parsed.positionals[spec.arguments.count])'", command: spec.path)
+    }
+    if let missing = spec.arguments.dropFirst(parsed.positionals.count).first(where: { !$0.optional }) {
+        throw CLIError.usage("missing argument <\(missing.name)>", command: spec.path)
+    }
+    return .run(try make(parsed))
+}
+
+private func isHelpFlag(_ word: String) -> Bool { word == "-h" || word == "--help" }
+
+/// `--name=value` → ("--name", "value"); `--name` → ("--name", nil).
+private func splitOption(_ word: String) -> (String, String?) {
+    guard let equals = word.firstIndex(of: "=") else { return (word, nil) }
+    return (String(word[..<equals]), String(word[word.index(after: equals)...]))
+}
+
+extension CommandSpec {
+    func subcommand(named name: String) -> CommandSpec? {
+        subcommands.first { $0.path.last == name }
+    }
+}
+
+// MARK: - Typed values
+
+extension ParsedArguments {
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// The last value given for the option, if any.
+    func string(_ name: String) -> String? { values[name]?.last }
+
+    /// An integer option within `range`, if given.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        try string(name).map { try parseInteger($0, option: name, in: range) }
+    }
+
+    /// A comma-separated list of integers within `range`, if given.
+    func integers(_ name: String, in range: ClosedRange<Int>) throws -> [Int]? {
+        guard let text = string(name) else { return nil }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        return try items.map { try parseInteger(String($0), option: name, in: range) }
+    }
+
+    private func parseInteger(_ text: String, option: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw CLIError.usage("\(option): '\(text)' is not an integer", command: command)
+        }
+        guard range.contains(value) else {
+            throw CLIError.usage("\(option): \(value) is out of range \(range.lowerBound)…\(range.upperBound)", command: command)
+        }
+        return value
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A plain-text table: a header, a rule, rows; each column padded to its widest cell,
+/// numbers right-aligned so their digits line up.
+struct TextTable {
+    enum Alignment { case left, right }
+
+    var columns: [(title: String, alignment: Alignment)]
+    var rows: [[String]] = []
+
+    init(_ columns: [(String, Alignment)]) {
+        self.columns = columns.map { (title: $0.0, alignment: $0.1) }
+    }
+
+    mutating func append(_ row: [String]) { rows.append(row) }
+
+    func rendered(indent: String = "  ") -> String {
+        let widths = columns.indices.map { column in
+            ([columns[column].title] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return columns[column].alignment == .left ? cell + padding : padding + cell
+            }
+            return indent + padded.joined(separator: "  ").replacingTrailingSpaces()
+        }
+        let rule = indent + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        return ([line(columns.map(\.title)), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+private extension String {
+    func replacingTrailingSpaces() -> String {
+        String(self[..<(lastIndex(where: { $0 != " " }).map(index(after:)) ?? startIndex)])
+    }
+}
+
+/// 2073600 → "2,073,600": the thousands separators of the human output.
+func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (offset, digit) in digits.enumerated() {
+        if offset > 0 && (digits.count - offset) % 3 == 0 { result += "," }
+        result.append(digit)
+    }
+    return (value < 0 ? "-" : "") + result
+}
+
+/// A fixed number of decimals: `fixed(36.1289, 1)` → "36.1" (never "-0.0").
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    let text = String(format: "%.\(decimals)f", value)
+    return text.hasPrefix("-") && text.allSatisfy({ "-0.".contains($0) }) ? String(text.dropFirst()) : text
+}

@@ -1,0 +1,3 @@
+import Foundation
+
+exit(runConvDemo(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,150 @@
+import ConvCore
+import Testing
+
+@testable import GEMM
+
+/// The fast `sgemm` against the naive triple loop, on shapes chosen to hit every edge of
+/// the blocking: tiles cut by MR = 6 and NR = 16, blocks cut by MC, KC and NC, views with
+/// leading dimensions wider than the matrix, every transpose, alpha and beta.
+struct SGEMMTests {
+    struct Shape: CustomTestStringConvertible, Sendable {
+        var m, n, k: Int
+        var testDescription: String { "\(m)×\(n)×\(k)" }
+    }
+
+    static let shapes: [Shape] = [
+        Shape(m: 1, n: 1, k: 1),
+        Shape(m: 257, n: 129, k: 65),     // primes: every tile and block has an edge
+        Shape(m: 7, n: 17, k: 1),         // k = 1: a rank-one update
+        Shape(m: 6, n: 16, k: 300),       // exactly one tile, two passes over k (KC = 256)
+        Shape(m: 1000, n: 3, k: 20),      // tall and skinny
+        Shape(m: 3, n: 1000, k: 20),      // short and wide
+        Shape(m: 150, n: 33, k: 513),     // a row block past MC = 144, three passes over k
+        Shape(m: 13, n: 4100, k: 5),      // two column blocks (NC = 4080)
+    ]
+
+    static let transposes: [(Transpose, Transpose)] = [(.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)]
+
+    @Test("sgemm equals the naive reference", arguments: shapes)
+    func matchesReference(shape: Shape) {
+        for (transA, transB) in Self.transposes {
+            for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-0.5, 2), (0.75, -1)] {
+                for arithmetic in compiledMultiplyAdds {
+                    check(shape, transA, transB, alpha: alpha, beta: beta, padding: 0, arithmetic: arithmetic, threads: 2)
+                }
+            }
+        }
+    }
+
+    @Test("leading dimensions wider than the matrix: only the matrix is read and written", arguments: [Shape(m: 31, n: 19, k: 23), Shape(m: 6, n: 16, k: 1)])
+    func stridedViews(shape: Shape) {
+        for (transA, transB) in Self.transposes {
+            check(shape, transA, transB, alpha: 1.5, beta: 0.5, padding: 5, arithmetic: NativeMultiplyAdd.self, threads: 2)
+        }
+    }
+
+    @Test("beta = 0 overwrites C without reading it, even where C holds NaN")
+    func betaZeroIgnoresNaN() {
+        let (m, n, k) = (37, 45, 29)
+        var random = SeededGenerator(seed: 7)
+        let a = random.floats(m * k, in: -1..<1), b = random.floats(k * n, in: -1..<1)
+        for arithmetic in compiledMultiplyAdds {
+            var c = [Float](repeating: .nan, count: m * n)
+            var expected = [Float](repeating: .nan, count: m * n)
+            run(arithmetic, .none, .none, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &c, ldc: n, threads: 1)
+            naiveSGEMM(.none, .none, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 0, c: &expected, ldc: n)
+            #expect(expected.allSatisfy { $0.isFinite })
+            let worst = zip(c, expected).map { abs($0 - $1) }.max() ?? .nan
+            #expect(worst <= 1e-4, "\(arithmetic): max error \(worst)")
+        }
+    }
+
+    @Test("k = 0 or alpha = 0 scales C by beta, and beta = 0 then gives zeros over NaN")
+    func noProduct() {
+        var c: [Float] = [1, 2, 3, 4]
+        sgemm(.none, .none, m: 2, n: 2, k: 0, a: [], lda: 1, b: [], ldb: 2, beta: 3, c: &c, ldc: 2)
+        #expect(c == [3, 6, 9, 12])
+        c = [.nan, .nan, .nan, .nan]
+        sgemm(.none, .none, m: 2, n: 2, k: 1, alpha: 0, a: [1, 1], lda: 1, b: [1, 1], ldb: 2, beta: 0, c: &c, ldc: 2)
+        #expect(c == [0, 0, 0, 0])
+    }
+
+    @Test("a small product worked by hand")
+    func byHand() {
+        // [1 2 3]   [ 7  8]   [ 58  64]
+        // [4 5 6] · [ 9 10] = [139 154]
+        //           [11 12]
+        var c: [Float] = [1, 1, 1, 1]
+        sgemm(.none, .none, m: 2, n: 2, k: 3, alpha: 1, a: [1, 2, 3, 4, 5, 6], lda: 3, b: [7, 8, 9, 10, 11, 12], ldb: 2, beta: 10, c: &c, ldc: 2)
+        #expect(c == [68, 74, 149, 164])
+        // The same A used transposed: Aᵀ (3×2) · [1 0; 0 1] picks its columns.
+        var d = [Float](repeating: 0, count: 6)
+        sgemm(.transposed, .none, m: 3, n: 2, k: 2, a: [1, 2, 3, 4, 5, 6], lda: 3, b: [1, 0, 0, 1], ldb: 2, c: &d, ldc: 2)
+        #expect(d == [1, 4, 2, 5, 3, 6])
+    }
+
+    @Test("the values of C do not depend on the thread count", arguments: [Shape(m: 600, n: 200, k: 400), Shape(m: 20, n: 2000, k: 300)])
+    func threadCountInvariance(shape: Shape) {
+        var random = SeededGenerator(seed: 11)
+        let a = random.floats(shape.m * shape.k, in: -1..<1), b = random.floats(shape.k * shape.n, in: -1..<1)
+        var results: [[Float]] = []
+        for threads in [1, 2, 3, 8] {
+            var c = [Float](repeating: 0, count: shape.m * shape.n)
+            sgemm(.none, .none, m: shape.m, n: shape.n, k: shape.k, a: a, lda: shape.k, b: b, ldb: shape.n, c: &c, ldc: shape.n, threads: threads)
+            results.append(c)
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
+    }
+
+    /// Runs `sgemm` and the reference on seeded random data and compares every element of
+    /// C, including the padding columns of each view, which must stay untouched.
+    private func check(
+        _ shape: Shape, _ transA: Transpose, _ transB: Transpose, alpha: Float, beta: Float,
+        padding: Int, arithmetic: any MultiplyAdd.Type, threads: Int
+    ) {
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        let (aRows, aColumns) = transA == .none ? (m, k) : (k, m)
+        let (bRows, bColumns) = transB == .none ? (k, n) : (n, k)
+        let (lda, ldb, ldc) = (aColumns + padding, bColumns + padding, n + padding)
+        var random = SeededGenerator(seed: UInt64(m * 1_000_003 + n * 1009 + k))
+        let a = random.floats(aRows * lda, in: -1..<1)
+        let b = random.floats(bRows * ldb, in: -1..<1)
+        let c0 = random.floats(m * ldc, in: -1..<1)
+
+        var expected = c0
+        naiveSGEMM(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &expected, ldc: ldc)
+        var c = c0
+        run(arithmetic, transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc, threads: threads)
+
+        // Both results are within k·ε·Σ|a||b| of the exact value (a standard bound for
+        // a sum of k products), so they are within twice that of each other; all inputs
+        // are below 1 in magnitude, so Σ|a||b| ≤ k.
+        let tolerance = 2 * Float(k + 2) * Float.ulpOfOne * (abs(alpha) * Float(k) + abs(beta))
+        var worst: Float = 0
+        for i in 0..<m {
+            for j in 0..<ldc {
+                let index = i * ldc + j
+                if j >= n {
+                    #expect(c[index] == c0[index], "padding of C written at (\(i), \(j))")
+                } else {
+                    worst = max(worst, abs(c[index] - expected[index]))
+                }
+            }
+        }
+        #expect(worst <= tolerance, "\(shape.testDescription) \(transA)/\(transB) alpha \(alpha) beta \(beta) \(arithmetic): max error \(worst) > \(tolerance)")
+    }
+
+    private func run(
+        _ arithmetic: any MultiplyAdd.Type, _ transA: Transpose, _ transB: Transpose,
+        m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
+        beta: Float, c: inout [Float], ldc: Int, threads: Int
+    ) {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    sgemm(arithmetic, transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+                }
+            }
+        }
+    }
+}
