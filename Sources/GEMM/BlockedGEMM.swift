@@ -2,7 +2,7 @@
 /// packing between them and the work shared out among threads.
 ///
 ///     loop 5  for jc in 0..<n by NC          C[:, jc…] and op(B)[:, jc…]
-///     loop 4    for pc in 0..<k by KC        pack B̃ = op(B)[pc…, jc…]     (KC × NC, in L3)
+///     loop 4    for pc in 0..<k by ≤ KC      pack B̃ = op(B)[pc…, jc…]     (KC × NC, in L3)
 ///     loop 3      for ic in 0..<m by MC      pack Ã = op(A)[ic…, pc…]     (MC × KC, in L2)
 ///     loop 2        for jr in 0..<NC by NR   MacroKernel
 ///     loop 1          for ir in 0..<MC by MR   MicroKernel6x16: C[ic+ir…, jc+jr…] (MR × NR, in registers)
@@ -42,9 +42,9 @@ enum BlockedGEMM {
         let blockRows = ceilDiv(ceilDiv(m, rowBlocks), mr) * mr
         rowBlocks = ceilDiv(m, blockRows)
 
-        let depthCapacity = min(kc, k)
-        let packedB = AlignedBuffer(count: depthCapacity * ceilDiv(min(nc, n), nr) * nr)
-        let packedA = (0..<workers).map { _ in AlignedBuffer(count: blockRows * depthCapacity) }
+        let passDepth = ceilDiv(k, ceilDiv(k, kc))  // Equal passes over k, each at most KC deep.
+        let packedB = AlignedBuffer(count: passDepth * ceilDiv(min(nc, n), nr) * nr)
+        let packedA = (0..<workers).map { _ in AlignedBuffer(count: blockRows * passDepth) }
         defer {
             packedB.deallocate()
             packedA.forEach { $0.deallocate() }
@@ -53,8 +53,8 @@ enum BlockedGEMM {
         for jc in stride(from: 0, to: n, by: nc) {                                    // loop 5
             let width = min(nc, n - jc)
             let panels = ceilDiv(width, nr)
-            for pc in stride(from: 0, to: k, by: kc) {                                // loop 4
-                let depth = min(kc, k - pc)
+            for pc in stride(from: 0, to: k, by: passDepth) {                         // loop 4
+                let depth = min(passDepth, k - pc)
                 let betaHere = pc == 0 ? beta : 1
                 let bBlock = b.offset(row: pc, column: jc)
 

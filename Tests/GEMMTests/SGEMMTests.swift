@@ -12,15 +12,18 @@ struct SGEMMTests {
         var testDescription: String { "\(m)×\(n)×\(k)" }
     }
 
+    static let (mr, nr) = (MicroKernel6x16.mr, MicroKernel6x16.nr)
+    static let (kc, mc, nc) = (CacheBlocking.kc, CacheBlocking.mc, CacheBlocking.nc)
+
     static let shapes: [Shape] = [
         Shape(m: 1, n: 1, k: 1),
-        Shape(m: 257, n: 129, k: 65),     // primes: every tile and block has an edge
-        Shape(m: 7, n: 17, k: 1),         // k = 1: a rank-one update
-        Shape(m: 6, n: 16, k: 300),       // exactly one tile, two passes over k (KC = 256)
-        Shape(m: 1000, n: 3, k: 20),      // tall and skinny
-        Shape(m: 3, n: 1000, k: 20),      // short and wide
-        Shape(m: 150, n: 33, k: 513),     // a row block past MC = 144, three passes over k
-        Shape(m: 13, n: 4100, k: 5),      // two column blocks (NC = 4080)
+        Shape(m: 257, n: 129, k: 65),           // primes: every tile and block has an edge
+        Shape(m: 7, n: 17, k: 1),               // k = 1: a rank-one update
+        Shape(m: mr, n: nr, k: 2 * kc + 1),     // exactly one tile, three passes over k
+        Shape(m: 1000, n: 3, k: 20),            // tall and skinny
+        Shape(m: 3, n: 1000, k: 20),            // short and wide
+        Shape(m: mc + 7, n: 33, k: kc + 1),     // a second, thin row block; two passes over k
+        Shape(m: 13, n: nc + nr + 3, k: 5),     // a second column block, its last panel cut
     ]
 
     static let transposes: [(Transpose, Transpose)] = [(.none, .none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)]
