@@ -79,9 +79,7 @@ struct GEMMTiming {
     }
 
     static func measure(size n: Int, threads: Int) -> GEMMTiming {
-        var random = SeededGenerator(seed: UInt64(n))
-        let a = random.floats(n * n, in: -1..<1), b = random.floats(n * n, in: -1..<1)
-        var c = [Float](repeating: 0, count: n * n)
+        var (a, b, c) = squareOperands(n)
         let seconds = bestTime {
             sgemm(.none, .none, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n, threads: threads)
         }
@@ -89,13 +87,17 @@ struct GEMMTiming {
     }
 
     static func measureNaive(size n: Int) -> GEMMTiming {
-        var random = SeededGenerator(seed: UInt64(n))
-        let a = random.floats(n * n, in: -1..<1), b = random.floats(n * n, in: -1..<1)
-        var c = [Float](repeating: 0, count: n * n)
+        var (a, b, c) = squareOperands(n)
         let seconds = bestTime(minimumRuns: 1, budget: 0) {
             naiveSGEMM(.none, .none, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
         }
         return GEMMTiming(m: n, n: n, k: n, threads: 1, seconds: seconds)
+    }
+
+    /// Seeded random n × n matrices A and B in [-1, 1), and a zero C.
+    private static func squareOperands(_ n: Int) -> ([Float], [Float], [Float]) {
+        var random = SeededGenerator(seed: UInt64(n))
+        return (random.floats(n * n, in: -1..<1), random.floats(n * n, in: -1..<1), [Float](repeating: 0, count: n * n))
     }
 }
 
