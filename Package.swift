@@ -77,7 +77,7 @@ let package = Package(
         // MARK: - Tests
 
         .testTarget(name: "GEMMTests", dependencies: ["GEMM", "ConvCore"]),
-        .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore"]),
-        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo", "ConvCore"], exclude: ["Fixtures"]),
     ]
 )

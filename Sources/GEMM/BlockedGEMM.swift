@@ -9,7 +9,8 @@
 ///
 /// Threads share loop 3: its row blocks (and, when there are fewer blocks than workers,
 /// parts of loop 2's columns as well) are items that free workers take, each with its own
-/// Ã buffer; B̃ is packed by all of them together first. No item's result depends on who
+/// Ã buffer, unless A came packed already (`PackedMatrix`); B̃ is packed by all of them
+/// together first. No item's result depends on who
 /// computes it or on how rows are blocked, because every tile starts at a multiple of MR
 /// and NR and every sum runs over k in the same KC-sized passes: the values of C are the
 /// same whatever the thread count.
@@ -18,16 +19,22 @@ enum BlockedGEMM {
     /// more than it saves.
     static let minimumFlopsPerThread = 1 << 21
 
+    /// op(A) as the driver receives it: to be packed block by block, or packed already.
+    enum LeftOperand {
+        case strided(StridedMatrix)
+        case packed(PackedMatrix)
+    }
+
     static func multiply<Arithmetic: MultiplyAdd>(
         _ arithmetic: Arithmetic.Type, m: Int, n: Int, k: Int,
-        alpha: Float, a: StridedMatrix, b: StridedMatrix,
+        alpha: Float, a: LeftOperand, b: StridedMatrix,
         beta: Float, c: OutputMatrix, threads: Int
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0, alpha != 0 else { return scale(c, rows: m, columns: n, by: beta) }
 
         let mr = MicroKernel6x16.mr, nr = MicroKernel6x16.nr
-        let kc = CacheBlocking.kc, mc = CacheBlocking.mc, nc = CacheBlocking.nc
+        let mc = CacheBlocking.mc, nc = CacheBlocking.nc
         let flops = 2.0 * Double(m) * Double(n) * Double(k)
         let workers = max(1, min(threads, Int(flops / Double(minimumFlopsPerThread))))
 
@@ -42,9 +49,9 @@ enum BlockedGEMM {
         let blockRows = ceilDiv(ceilDiv(m, rowBlocks), mr) * mr
         rowBlocks = ceilDiv(m, blockRows)
 
-        let passDepth = ceilDiv(k, ceilDiv(k, kc))  // Equal passes over k, each at most KC deep.
+        let passDepth = CacheBlocking.passDepth(k)
         let packedB = AlignedBuffer(count: passDepth * ceilDiv(min(nc, n), nr) * nr)
-        let packedA = (0..<workers).map { _ in AlignedBuffer(count: blockRows * passDepth) }
+        let packedA = if case .strided = a { (0..<workers).map { _ in AlignedBuffer(count: blockRows * passDepth) } } else { [AlignedBuffer]() }
         defer {
             packedB.deallocate()
             packedA.forEach { $0.deallocate() }
@@ -57,7 +64,6 @@ enum BlockedGEMM {
                 let depth = min(passDepth, k - pc)
                 let betaHere = pc == 0 ? beta : 1
                 let bBlock = b.offset(row: pc, column: jc)
-
                 let panelsPerChunk = ceilDiv(panels, workers)
                 shareWork(items: ceilDiv(panels, panelsPerChunk), workers: workers) { _, chunk in
                     let first = chunk * panelsPerChunk * nr
@@ -74,12 +80,19 @@ enum BlockedGEMM {
                     let firstColumn = (item % parts) * panelsPerPart * nr
                     let columns = firstColumn..<min(width, firstColumn + panelsPerPart * nr)
                     guard !columns.isEmpty else { return }
-                    Packing.packPanels(
-                        of: a.offset(row: ic, column: pc).transposed, depth: depth, columns: 0..<rows,
-                        width: rows, panelWidth: mr, into: packedA[worker].base)
+                    let aBlock: UnsafePointer<Float>
+                    switch a {
+                    case .strided(let a):
+                        Packing.packPanels(
+                            of: a.offset(row: ic, column: pc).transposed, depth: depth, columns: 0..<rows,
+                            width: rows, panelWidth: mr, into: packedA[worker].base)
+                        aBlock = UnsafePointer(packedA[worker].base)
+                    case .packed(let a):
+                        aBlock = a.panels(pass: pc, row: ic)
+                    }
                     MacroKernel.multiply(
                         arithmetic, depth: depth,
-                        packedA: packedA[worker].base, rows: rows,
+                        packedA: aBlock, rows: rows,
                         packedB: packedB.base, columns: columns,
                         alpha: alpha, beta: betaHere, c: c.offset(row: ic, column: jc))
                 }
@@ -103,15 +116,3 @@ enum BlockedGEMM {
 /// ⌈x / y⌉ for x ≥ 0, y > 0.
 @inline(__always)
 func ceilDiv(_ x: Int, _ y: Int) -> Int { (x + y - 1) / y }
-
-/// Scratch floats aligned to a cache line (64 bytes), so packed panels start on one.
-struct AlignedBuffer: @unchecked Sendable {  // Each worker writes only its own buffer or its own panels.
-    let base: UnsafeMutablePointer<Float>
-
-    init(count: Int) {
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(1, count))
-    }
-
-    func deallocate() { base.deallocate() }
-}

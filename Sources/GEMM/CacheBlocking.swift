@@ -22,4 +22,7 @@ enum CacheBlocking {
     static let mc = 96
     /// Greatest number of columns of B packed per pass of loop 5 (a multiple of NR).
     static let nc = 1024
+
+    /// The depth of each pass of loop 4 over k: the passes are equal, each at most KC.
+    static func passDepth(_ k: Int) -> Int { ceilDiv(k, ceilDiv(k, kc)) }
 }

@@ -28,7 +28,7 @@ enum Packing {
                 for p in 0..<depth {
                     let source = x.base + p * x.rowStride + panelStart
                     let target = panel + p * panelWidth
-                    target.update(from: source, count: filled)
+                    copy(filled, from: source, to: target)
                     (target + filled).update(repeating: 0, count: panelWidth - filled)
                 }
             } else {
@@ -43,6 +43,21 @@ enum Packing {
                     (panel + p * panelWidth + filled).update(repeating: 0, count: panelWidth - filled)
                 }
             }
+        }
+    }
+
+    /// Copies `count` floats eight at a time: a panel row is only 16 or 6 floats, too
+    /// short for a call to `memmove` to pay for itself.
+    @inline(__always)
+    private static func copy(_ count: Int, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j + 8 <= count {
+            UnsafeMutableRawPointer(target + j).storeBytes(of: UnsafeRawPointer(source + j).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count {
+            target[j] = source[j]
+            j += 1
         }
     }
 }

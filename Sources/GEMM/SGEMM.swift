@@ -67,6 +67,21 @@ public func sgemm(
     }
 }
 
+/// `sgemm` with op(A) packed ahead of time (see `PackedMatrix`): C = alpha · op(A) · op(B)
+/// + beta · C, where op(A) is `a.rows` × `a.depth`. Same layout and contract for B and C
+/// as the other forms, and the same values.
+public func sgemm(
+    _ a: PackedMatrix, _ transB: Transpose, n: Int,
+    alpha: Float = 1,
+    b: UnsafeBufferPointer<Float>, ldb: Int,
+    beta: Float = 0,
+    c: UnsafeMutableBufferPointer<Float>, ldc: Int,
+    threads: Int? = nil
+) {
+    multiply(NativeMultiplyAdd.self, .packed(a), m: a.rows, n: n, k: a.depth, alpha: alpha,
+             strided(transB, k: a.depth, n: n, b: b, ldb: ldb), beta: beta, c: c, ldc: ldc, threads: threads)
+}
+
 /// `sgemm` with a chosen arithmetic, so tests can run every kernel variant compiled in.
 func sgemm<Arithmetic: MultiplyAdd>(
     _ arithmetic: Arithmetic.Type,
@@ -79,18 +94,37 @@ func sgemm<Arithmetic: MultiplyAdd>(
     c: UnsafeMutableBufferPointer<Float>, ldc: Int,
     threads: Int?
 ) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m=\(m) n=\(n) k=\(k)")
+    precondition(m >= 0 && k >= 0, "sgemm: negative size m=\(m) k=\(k)")
     checkOperand("A", a.count, transA == .none ? (m, k) : (k, m), ld: lda)
+    multiply(arithmetic, .strided(StridedMatrix(start(of: a), leadingDimension: lda, transA)), m: m, n: n, k: k, alpha: alpha,
+             strided(transB, k: k, n: n, b: b, ldb: ldb), beta: beta, c: c, ldc: ldc, threads: threads)
+}
+
+/// op(B) as a strided view, after checking that `b` holds it.
+private func strided(_ transB: Transpose, k: Int, n: Int, b: UnsafeBufferPointer<Float>, ldb: Int) -> StridedMatrix {
+    precondition(n >= 0, "sgemm: negative size n=\(n)")
     checkOperand("B", b.count, transB == .none ? (k, n) : (n, k), ld: ldb)
+    return StridedMatrix(start(of: b), leadingDimension: ldb, transB)
+}
+
+/// Where a checked buffer starts. An empty one holds a matrix with no elements, which is
+/// never read, and may have no address: any aligned pointer serves.
+private func start(of buffer: UnsafeBufferPointer<Float>) -> UnsafePointer<Float> {
+    buffer.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Float>.alignment)!
+}
+
+/// The checks and the call to the driver that every form of `sgemm` shares; A and B
+/// are checked by the caller, A in whichever form it came.
+private func multiply<Arithmetic: MultiplyAdd>(
+    _ arithmetic: Arithmetic.Type, _ a: BlockedGEMM.LeftOperand,
+    m: Int, n: Int, k: Int, alpha: Float, _ b: StridedMatrix,
+    beta: Float, c: UnsafeMutableBufferPointer<Float>, ldc: Int, threads: Int?
+) {
     checkOperand("C", c.count, (m, n), ld: ldc)
     precondition(threads.map { $0 >= 1 } ?? true, "sgemm: threads must be at least 1")
-    guard let aBase = a.baseAddress, let bBase = b.baseAddress, let cBase = c.baseAddress else {
-        return  // Some buffer is empty, so some size is zero; checkOperand ensured it.
-    }
+    guard m > 0, n > 0, let cBase = c.baseAddress else { return }
     BlockedGEMM.multiply(
-        arithmetic, m: m, n: n, k: k, alpha: alpha,
-        a: StridedMatrix(aBase, leadingDimension: lda, transA),
-        b: StridedMatrix(bBase, leadingDimension: ldb, transB),
+        arithmetic, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
         beta: beta, c: OutputMatrix(base: cBase, ld: ldc),
         threads: threads ?? availableCores)
 }

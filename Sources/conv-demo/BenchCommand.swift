@@ -5,25 +5,27 @@ import GEMM
 struct BenchCommand: Command {
     static let spec = CommandSpec(
         path: ["bench"],
-        abstract: "Time the kernels: every suite, or one (gemm).",
+        abstract: "Time the kernels: every suite, or one (gemm, conv).",
         discussion: "Time a release build: swift run -c release conv-demo bench",
         options: [
             OptionSpec(name: "--threads", valueName: "n", help: "Threads for the parallel runs, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document holding every suite's rows."),
         ],
-        subcommands: [BenchGEMMCommand.spec],
+        subcommands: [BenchGEMMCommand.spec, BenchConvCommand.spec],
         make: { try BenchCommand(parsing: $0) })
 
     var gemm: BenchGEMMCommand
+    var conv: BenchConvCommand
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
         gemm = try BenchGEMMCommand(parsing: arguments)
+        conv = try BenchConvCommand(parsing: arguments)
         json = arguments.flag("--json")
     }
 
-    func run() {
-        printBenchReports([gemm.measure()], json: json)
+    func run() throws {
+        printBenchReports([gemm.measure(), try conv.measure()], json: json)
     }
 }
 

@@ -85,6 +85,9 @@ func parseCommandLine(_ arguments: [String], root: CommandSpec) throws -> Invoca
     if let missing = spec.arguments.dropFirst(parsed.positionals.count).first(where: { !$0.optional }) {
         throw CLIError.usage("missing argument <\(missing.name)>", command: spec.path)
     }
+    if let missing = spec.options.first(where: { $0.required && parsed.values[$0.name] == nil }) {
+        throw CLIError.usage("missing option '\(missing.name)'", command: spec.path)
+    }
     return .run(try make(parsed))
 }
 

@@ -21,7 +21,7 @@ struct CommandSpec: Sendable {
         if !subcommands.isEmpty { words.append(make == nil ? "<subcommand>" : "[<subcommand>]") }
         for option in options {
             let word = option.valueName.map { "\(option.name) <\($0)>" } ?? option.name
-            words.append(option.repeatable ? "[\(word) ...]" : "[\(word)]")
+            words.append(option.required ? word : option.repeatable ? "[\(word) ...]" : "[\(word)]")
         }
         for argument in arguments {
             words.append(argument.optional ? "[<\(argument.name)>]" : "<\(argument.name)>")
@@ -67,6 +67,8 @@ struct OptionSpec: Sendable {
     var help: String
     /// May be given several times; every value is kept.
     var repeatable = false
+    /// Must be given.
+    var required = false
 }
 
 /// A positional argument.

@@ -1,3 +1,4 @@
+import ConvCore
 import Testing
 
 @testable import conv_demo
@@ -67,6 +68,30 @@ struct CommandLineParserTests {
         #expect(bench.gemm.threads == 1)
     }
 
+    @Test("sizes are width × height: --kernel 7x1 is 7 wide and 1 tall")
+    func widthByHeight() throws {
+        guard case .run(let command) = try parse("output-size --input 1920x1080 --kernel 7x1 --stride 2x1 --padding 3x0 --dilation=1X2"),
+              let outputSize = command as? OutputSizeCommand
+        else { Issue.record("not an output-size command"); return }
+        let geometry = outputSize.geometry
+        #expect(geometry.input == Size2D(height: 1080, width: 1920))
+        #expect(geometry.kernel == Size2D(height: 1, width: 7))
+        #expect((geometry.width.stride, geometry.height.stride) == (2, 1))
+        #expect((geometry.width.padBefore, geometry.height.padBefore) == (3, 0))
+        #expect((geometry.width.dilation, geometry.height.dilation) == (1, 2))
+        #expect(geometry.output == Size2D(height: 1080, width: 960))  // ⌊(1920 + 6 − 6 − 1)/2⌋ + 1
+    }
+
+    @Test("a single number is N×N, and 'same' and 'valid' are paddings")
+    func squareSizesAndNamedPadding() throws {
+        guard case .run(let same) = try parse("output-size --input 5 --kernel 4 --padding same"), let a = same as? OutputSizeCommand,
+              case .run(let valid) = try parse("output-size --input 5 --kernel 4 --padding valid"), let b = valid as? OutputSizeCommand
+        else { Issue.record("not output-size commands"); return }
+        #expect(a.geometry.output == Size2D(5))
+        #expect((a.geometry.width.padBefore, a.geometry.width.padAfter) == (1, 2))
+        #expect(b.geometry.output == Size2D(2))
+    }
+
     @Test("every mistake is a usage error that names the culprit", arguments: [
         ("frobnicate", "unknown command 'frobnicate'"),
         ("help frobnicate", "unknown command 'frobnicate'"),
@@ -80,6 +105,17 @@ struct CommandLineParserTests {
         ("bench gemm --threads 99999999999999999999", "--threads: '99999999999999999999' is not an integer"),
         ("bench gemm --json=yes", "option '--json' takes no value"),
         ("bench gemm extra", "unexpected argument 'extra'"),
+        ("output-size --kernel 3", "missing option '--input'"),
+        ("output-size --input 5", "missing option '--kernel'"),
+        ("output-size --input 12x --kernel 3", "--input: '12x' is not N or WxH (width × height, e.g. 1920x1080)"),
+        ("output-size --input 5 --kernel 3x3x3", "--kernel: '3x3x3' is not N or WxH (width × height, e.g. 1920x1080)"),
+        ("output-size --input 5 --kernel 7", "kernel height 7 is larger than the input height 5"),
+        ("output-size --input 8x5 --kernel 6x3 --dilation 2", "kernel width 6 at dilation 2 spans 11 pixels and is larger than the input width 8"),
+        ("output-size --input 5 --kernel 3 --stride 0", "stride 0 (height) must be at least 1: it is the step from one window to the next"),
+        ("output-size --input 5 --kernel 3 --padding -1", "padding -1 (height) must not be negative"),
+        ("output-size --input 5 --kernel 3 --padding same --stride 2", "padding 'same' needs stride 1, but the stride is 2 (height): with a larger step the output cannot match the input"),
+        ("output-size --input 0x5 --kernel 1", "input width 0 must be at least 1"),
+        ("output-size --input 5 --kernel 3 --padding full", "--padding: 'full' is not N or WxH (width × height, e.g. 1920x1080)"),
     ])
     func usageErrors(words: String, message: String) {
         let error = usageError(words)

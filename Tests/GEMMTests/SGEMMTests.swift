@@ -99,6 +99,30 @@ struct SGEMMTests {
         #expect(results.allSatisfy { $0 == results[0] })
     }
 
+    @Test("op(A) packed once gives the same values, bit for bit, as op(A) packed per call", arguments: shapes)
+    func packedA(shape: Shape) {
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        var random = SeededGenerator(seed: UInt64(m + 7 * n + 13 * k))
+        for transA in [Transpose.none, .transposed] {
+            let lda = (transA == .none ? k : m) + 3
+            let a = random.floats((transA == .none ? m : k) * lda, in: -1..<1)
+            let b = random.floats(k * n, in: -1..<1)
+            let c0 = random.floats(m * n, in: -1..<1)
+            var expected = c0
+            sgemm(transA, .none, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda, b: b, ldb: n, beta: 2, c: &expected, ldc: n, threads: 2)
+            var c = c0
+            a.withUnsafeBufferPointer { a in
+                let packed = PackedMatrix(transA, rows: m, depth: k, a: a, lda: lda)
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        sgemm(packed, .none, n: n, alpha: 0.5, b: b, ldb: n, beta: 2, c: c, ldc: n, threads: 2)
+                    }
+                }
+            }
+            #expect(c == expected, "\(shape.testDescription) \(transA)")
+        }
+    }
+
     /// Runs `sgemm` and the reference on seeded random data and compares every element of
     /// C, including the padding columns of each view, which must stay untouched.
     private func check(

@@ -1,0 +1,117 @@
+/// im2col and col2im for one image and one group of channels: the lowering that turns a
+/// convolution into one matrix product, and its exact mirror.
+///
+/// The column matrix has a row per kernel tap (c, i, j), `c` over the group's channels,
+/// and a column per output position (y, x). Entry [(c, i, j), (y, x)] is the input pixel
+/// that tap meets when the window sits at (y, x):
+///
+///     in[c, y·s_h − p_top + i·d_h, x·s_w − p_left + j·d_w]     (0 outside the image)
+///
+/// so `weight (O × C·kh·kw) · columns (C·kh·kw × positions)` is the convolution, and every
+/// output position is a column multiplied by the same weight rows: weight sharing is the
+/// reuse of those rows. `unfold` (im2col) copies pixels into the matrix; `fold` (col2im)
+/// adds each entry back onto the pixel it came from, which is what the gradient needs.
+/// Both work on a range of output positions (a tile), so the matrix never has to hold
+/// the whole image. See docs/convolution.md for a worked picture.
+struct Im2Col {
+    let geometry: ConvGeometry
+    /// Channels of one group.
+    let channels: Int
+
+    /// Rows of the column matrix: one per kernel tap, C · kh · kw.
+    var rows: Int { channels * geometry.height.kernel * geometry.width.kernel }
+
+    /// Writes the columns of output positions `positions` (flat y · Wout + x) of the image
+    /// (channels × H × W) into `columns`, a rows × positions.count row-major matrix.
+    func unfold(_ image: UnsafePointer<Float>, positions: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
+        let stride = geometry.width.stride
+        forEachRun(positions: positions) { row, run in
+            let target = columns + row * positions.count + run.column
+            target.update(repeating: 0, count: run.before)
+            let source = image + run.input
+            if stride == 1 {
+                (target + run.before).update(from: source, count: run.inside)
+            } else {
+                for t in 0..<run.inside { target[run.before + t] = source[t * stride] }
+            }
+            (target + run.before + run.inside).update(repeating: 0, count: run.after)
+        }
+    }
+
+    /// The mirror of `unfold`: adds every entry of `columns` onto the image pixel that
+    /// `unfold` would have copied it from (entries that came from padding are dropped).
+    func fold(_ columns: UnsafePointer<Float>, positions: Range<Int>, into image: UnsafeMutablePointer<Float>) {
+        let stride = geometry.width.stride
+        forEachRun(positions: positions) { row, run in
+            let source = columns + row * positions.count + run.column + run.before
+            let target = image + run.input
+            for t in 0..<run.inside { target[t * stride] += source[t] }
+        }
+    }
+
+    /// A stretch of one row of the column matrix within one output row: `before`
+    /// positions read padding, then `inside` read the image starting at offset `input`
+    /// (stepping by the stride), then `after` read padding again.
+    struct Run {
+        var column: Int
+        var before: Int
+        var inside: Int
+        var after: Int
+        var input: Int
+    }
+
+    /// Visits, for every kernel tap (its row of the column matrix) and every output row
+    /// that `positions` touches, the run of positions in that row: the index arithmetic
+    /// that `unfold` and `fold` share.
+    @inline(__always)
+    private func forEachRun(positions: Range<Int>, _ body: (_ row: Int, _ run: Run) -> Void) {
+        let (h, w) = (geometry.height, geometry.width)
+        let segments = rowSegments(positions)
+        for c in 0..<channels {
+            for i in 0..<h.kernel {
+                for j in 0..<w.kernel {
+                    let row = (c * h.kernel + i) * w.kernel + j
+                    let firstColumn = w.dilation * j - w.padBefore  // input column read at x = 0
+                    let inside = outputsInside(first: firstColumn, stride: w.stride, input: w.input, outputs: w.output)
+                    for segment in segments {
+                        let (x0, x1) = (segment.columns.lowerBound, segment.columns.upperBound)
+                        let inputRow = segment.y * h.stride - h.padBefore + i * h.dilation
+                        if inputRow < 0 || inputRow >= h.input {
+                            body(row, Run(column: segment.offset, before: x1 - x0, inside: 0, after: 0, input: 0))
+                        } else {
+                            let start = min(max(x0, inside.lowerBound), x1), end = max(min(x1, inside.upperBound), start)
+                            let input = (c * h.input + inputRow) * w.input + start * w.stride + firstColumn
+                            body(row, Run(column: segment.offset, before: start - x0, inside: end - start, after: x1 - end,
+                                          input: end > start ? input : 0))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The output rows a range of positions touches: for each, its row `y`, the output
+    /// columns it covers, and where they start in the range.
+    private func rowSegments(_ positions: Range<Int>) -> [(y: Int, columns: Range<Int>, offset: Int)] {
+        let width = geometry.width.output
+        var segments: [(y: Int, columns: Range<Int>, offset: Int)] = []
+        var position = positions.lowerBound
+        while position < positions.upperBound {
+            let (y, x0) = position.quotientAndRemainder(dividingBy: width)
+            let x1 = min(width, x0 + positions.upperBound - position)
+            segments.append((y, x0..<x1, position - positions.lowerBound))
+            position += x1 - x0
+        }
+        return segments
+    }
+
+    /// The output columns x in 0..<outputs whose input column first + x · stride lies
+    /// inside 0..<input.
+    private func outputsInside(first: Int, stride: Int, input: Int, outputs: Int) -> Range<Int> {
+        /// The least x ≥ 0 with x · stride ≥ bound.
+        func firstAtLeast(_ bound: Int) -> Int { bound <= 0 ? 0 : (bound + stride - 1) / stride }
+        let lower = min(firstAtLeast(-first), outputs)
+        let upper = min(firstAtLeast(input - first), outputs)
+        return lower..<max(lower, upper)
+    }
+}

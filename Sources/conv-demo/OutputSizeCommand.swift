@@ -1,0 +1,81 @@
+import ConvCore
+
+/// `conv-demo output-size`: the size of a convolution's output, the formula with the
+/// numbers filled in, and the pixels a stride leaves unused.
+struct OutputSizeCommand: Command {
+    static let spec = CommandSpec(
+        path: ["output-size"],
+        abstract: "Compute a convolution's output size, show the formula and the pixels a stride leaves unused.",
+        discussion: """
+            Per axis: out = ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1, the (n − k)/s + 1 of the textbooks
+            when p = 0 and d = 1. Sizes are width × height, like a screen resolution: 1920x1080
+            is 1920 wide and 1080 tall, --kernel 7x1 is 7 wide and 1 tall (PyTorch's
+            kernel_size=(1, 7)); a single number N means N×N.
+            """,
+        options: [
+            OptionSpec(name: "--input", valueName: "WxH", help: "Input width × height, or N for N×N.", required: true),
+            OptionSpec(name: "--kernel", valueName: "K|KWxKH", help: "Kernel size.", required: true),
+            OptionSpec(name: "--stride", valueName: "S|SWxSH", help: "Step between windows (default: 1)."),
+            OptionSpec(name: "--padding", valueName: "P|PWxPH|same|valid", help: """
+                Zeros added on each side (default: 0). 'same' keeps the input size (stride 1 only):
+                d·(k − 1) in all, the odd pixel at the bottom/right; 'valid' is 0.
+                """),
+            OptionSpec(name: "--dilation", valueName: "D|DWxDH", help: "Spacing between kernel taps (default: 1)."),
+            OptionSpec(name: "--json", help: "Print one JSON document: {\"input\":{…},\"output\":{\"width\",\"height\"},\n\"unused\":{\"width\",\"height\"},…}."),
+        ],
+        make: { try OutputSizeCommand(parsing: $0) })
+
+    var geometry: ConvGeometry
+    var json: Bool
+
+    init(parsing arguments: ParsedArguments) throws {
+        let input = try arguments.size("--input")!, kernel = try arguments.size("--kernel")!
+        let stride = try arguments.size("--stride") ?? Size2D(1)
+        let padding = try arguments.padding("--padding") ?? .valid
+        let dilation = try arguments.size("--dilation") ?? Size2D(1)
+        do {
+            geometry = try ConvGeometry(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        } catch {
+            throw CLIError.usage(error.message, command: arguments.command)
+        }
+        json = arguments.flag("--json")
+    }
+
+    func run() {
+        print(json ? report.serialized() : text, terminator: json ? "\n" : "")
+    }
+
+    var text: String {
+        let (h, w) = (geometry.height, geometry.width)
+        func pair(_ width: Int, _ height: Int) -> String { "\(width)×\(height)" }
+        let padding = h.padBefore == h.padAfter && w.padBefore == w.padAfter
+            ? pair(w.padBefore, h.padBefore)
+            : "left \(w.padBefore), right \(w.padAfter), top \(h.padBefore), bottom \(h.padAfter)"
+        return """
+            input   \(geometry.input) (width × height)
+            kernel  \(geometry.kernel), stride \(pair(w.stride, h.stride)), padding \(padding), dilation \(pair(w.dilation, h.dilation))
+
+            out = ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1
+              width:  \(w.formula)
+              height: \(h.formula)
+
+            output  \(geometry.output) (width × height)
+            unused  \(w.unusedSentence(line: "column", end: "right"))
+                    \(h.unusedSentence(line: "row", end: "bottom"))
+
+            """
+    }
+
+    var report: JSON {
+        let (h, w) = (geometry.height, geometry.width)
+        return .object([
+            ("input", geometry.input.json),
+            ("kernel", geometry.kernel.json),
+            ("stride", Size2D(height: h.stride, width: w.stride).json),
+            ("padding", .object([("left", .int(w.padBefore)), ("right", .int(w.padAfter)), ("top", .int(h.padBefore)), ("bottom", .int(h.padAfter))])),
+            ("dilation", Size2D(height: h.dilation, width: w.dilation).json),
+            ("output", geometry.output.json),
+            ("unused", Size2D(height: h.unused, width: w.unused).json),
+        ])
+    }
+}

@@ -1,0 +1,255 @@
+import Testing
+
+@testable import ConvCore
+
+struct Conv2DTests {
+    /// One random layer and input: kernel 1…7, stride 1…3, padding 0…3 or same/valid,
+    /// dilation 1…3, groups 1, 2 or depthwise, bias or not, batch 1…2, every size chosen
+    /// per axis; redrawn until the kernel fits the padded input.
+    static func randomCase(_ random: inout SeededGenerator) -> (Conv2D, Tensor) {
+        while true {
+            let groupChoice = random.int(0...2)
+            let groups = [1, 2, random.int(1...4)][groupChoice]
+            let inPerGroup = groupChoice == 2 ? 1 : random.int(1...3)
+            let outPerGroup = random.int(1...3)
+            let kernel = Size2D(height: random.int(1...7), width: random.int(1...7))
+            let dilation = Size2D(height: random.int(1...3), width: random.int(1...3))
+            let paddingChoice = random.int(0...5)
+            let padding: Padding = paddingChoice == 4 ? .same : paddingChoice == 5 ? .valid
+                : .explicit(Size2D(height: random.int(0...3), width: random.int(0...3)))
+            let stride = padding == .same ? Size2D(1) : Size2D(height: random.int(1...3), width: random.int(1...3))
+            let input = Size2D(height: random.int(1...14), width: random.int(1...14))
+            let batch = random.int(1...2)
+            let weight = random.tensor([groups * outPerGroup, inPerGroup, kernel.height, kernel.width])
+            let bias = random.int(0...1) == 1 ? random.tensor([groups * outPerGroup]) : nil
+            guard let conv = try? Conv2D(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups),
+                  (try? conv.geometry(for: input)) != nil
+            else { continue }
+            return (conv, random.tensor([batch, groups * inPerGroup, input.height, input.width]))
+        }
+    }
+
+    /// The rounding bound for each output: (taps + 2)·ε·(Σ|w||x| + |b|), twice, since
+    /// both the lowering and the reference round.
+    static func tolerance(_ conv: Conv2D, _ input: Tensor) throws -> [Float] {
+        let absolute = try Conv2D(weight: conv.weight.magnitude, bias: conv.bias?.magnitude, stride: conv.stride,
+                                  padding: conv.padding, dilation: conv.dilation, groups: conv.groups)
+        let taps = Float(conv.weight.shape.dropFirst().reduce(1, *) + 2)
+        return try directConvolution(absolute, input.magnitude).scalars.map { 2 * taps * .ulpOfOne * $0 + 1e-6 }
+    }
+
+    @Test("im2col + GEMM equals the seven-loop definition on 300 random layers")
+    func matchesDirectConvolution() throws {
+        var random = SeededGenerator(seed: 2024)
+        for trial in 0..<300 {
+            let (conv, input) = Self.randomCase(&random)
+            let expected = try directConvolution(conv, input)
+            let actual = try conv(input, threads: 1 + trial % 3)
+            expectClose(actual, expected, tolerance: try Self.tolerance(conv, input),
+                        "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups) input \(input.shape)")
+        }
+    }
+
+    @Test("k = n: a kernel as large as the input gives one output per channel, a dot product")
+    func kernelAsLargeAsInput() throws {
+        var random = SeededGenerator(seed: 5)
+        let input = random.tensor([1, 2, 5, 4])
+        let conv = try Conv2D(weight: random.tensor([3, 2, 5, 4]), bias: random.tensor([3]))
+        let output = try conv(input)
+        #expect(output.shape == [1, 3, 1, 1])
+        for o in 0..<3 {
+            let kernel = Tensor(shape: [40], scalars: Array(conv.weight.scalars[o * 40..<(o + 1) * 40]))
+            let expected = dot(kernel, Tensor(shape: [40], scalars: input.scalars)) + Double(conv.bias!.scalars[o])
+            #expect(abs(Double(output.scalars[o]) - expected) < 1e-5)
+        }
+    }
+
+    @Test("cross-correlation, not convolution: the kernel is not flipped")
+    func crossCorrelationByHand() throws {
+        // [1 2 3]                    out[y, x] = in[y, x] − in[y+1, x+1]
+        // [4 5 6]  ⋆  [1  0]   =     [1−5 2−6]   [−4 −4]
+        // [7 8 9]     [0 −1]         [4−8 5−9] = [−4 −4]   (a flipped kernel would give +4)
+        let input = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let conv = try Conv2D(weight: Tensor(shape: [1, 1, 2, 2], scalars: [1, 0, 0, -1]))
+        #expect(try conv(input).scalars == [-4, -4, -4, -4])
+    }
+
+    @Test("stride 2 with padding 1, counted by hand: each output counts the ones in its window")
+    func strideAndPaddingByHand() throws {
+        // A 4×4 image of ones, a 3×3 kernel of ones, padding 1, stride 2: ⌊(4 + 2 − 3)/2⌋ + 1 = 2
+        // per side. The window at (0, 0) covers rows and columns −1…1: 2×2 pixels inside.
+        let input = Tensor(shape: [1, 1, 4, 4], repeating: 1)
+        let conv = try Conv2D(weight: Tensor(shape: [1, 1, 3, 3], repeating: 1), bias: Tensor(shape: [1], scalars: [0.5]),
+                              stride: Size2D(2), padding: .explicit(Size2D(1)))
+        #expect(try conv(input).scalars == [4.5, 6.5, 6.5, 9.5])
+    }
+
+    @Test("groups: each output channel sees only its group's input channels")
+    func groupsByHand() throws {
+        // Two groups of 1×1 kernels: output 0 = 2 · input 0, output 1 = 3 · input 1.
+        let input = Tensor(shape: [1, 2, 1, 2], scalars: [1, 2, 10, 20])
+        let conv = try Conv2D(weight: Tensor(shape: [2, 1, 1, 1], scalars: [2, 3]), groups: 2)
+        #expect(try conv(input).scalars == [2, 4, 30, 60])
+    }
+
+    @Test("padding 'same' keeps the size; an even kernel puts the extra pixel at the bottom/right")
+    func samePaddingByHand() throws {
+        // Kernel 2 wide: total padding 1, on the right. The window at x reads in[x] and in[x+1].
+        let input = Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])
+        let conv = try Conv2D(weight: Tensor(shape: [1, 1, 1, 2], scalars: [1, 10]), padding: .same)
+        #expect(try conv(input).scalars == [21, 32, 3])
+    }
+
+    @Test("all three gradients agree with finite differences on random layers")
+    func gradientsMatchFiniteDifferences() throws {
+        var random = SeededGenerator(seed: 77)
+        for trial in 0..<40 {
+            let (conv, input) = Self.randomCase(&random)
+            let outputGradient = random.tensor(try conv(input).shape)
+            let gradients = try conv.backward(input: input, outputGradient: outputGradient, threads: 1 + trial % 2)
+            let comment = "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)"
+
+            expectGradient(gradients.input, of: input, loss: { x in dot(try! conv(x), outputGradient) }, samples: 12, random: &random, "\(comment), input")
+            expectGradient(gradients.weight, of: conv.weight, loss: { w in
+                var layer = conv
+                layer.weight = w
+                return dot(try! layer(input), outputGradient)
+            }, samples: 12, random: &random, "\(comment), weight")
+            if let bias = conv.bias, let biasGradient = gradients.bias {
+                expectGradient(biasGradient, of: bias, loss: { b in
+                    var layer = conv
+                    layer.bias = b
+                    return dot(try! layer(input), outputGradient)
+                }, samples: 12, random: &random, "\(comment), bias")
+            } else {
+                #expect(gradients.bias == nil)
+            }
+        }
+    }
+
+    @Test("the weight gradient sums one contribution per position: weight sharing in the chain rule")
+    func weightGradientSumsOverPositions() throws {
+        // A 1×1 kernel on an n-pixel image with ∂L/∂out = 1 everywhere: ∂L/∂w = Σ pixels,
+        // one term per position where the shared weight was used.
+        let input = Tensor(shape: [1, 1, 3, 4], scalars: (1...12).map(Float.init))
+        let conv = try Conv2D(weight: Tensor(shape: [1, 1, 1, 1], scalars: [0.5]), bias: Tensor(shape: [1]))
+        let gradients = try conv.backward(input: input, outputGradient: Tensor(shape: [1, 1, 3, 4], repeating: 1))
+        #expect(gradients.weight.scalars == [78])
+        #expect(gradients.bias?.scalars == [12])
+        #expect(gradients.input.scalars == [Float](repeating: 0.5, count: 12))
+    }
+
+    @Test("a layer too large for one tile is cut into tiles, and the values do not change")
+    func tiles() throws {
+        var random = SeededGenerator(seed: 9)
+        // 64 channels × 7×7 taps = 3136 rows of the column matrix, 20 × 20 positions:
+        // more than one workspace holds.
+        let conv = try Conv2D(weight: random.tensor([2, 64, 7, 7]), bias: random.tensor([2]), padding: .explicit(Size2D(1)))
+        let input = random.tensor([1, 64, 24, 24])
+        let geometry = try conv.geometry(for: Size2D(24))
+        let plan = Lowering(conv, geometry).plan(batch: 1, threads: 1, splitForThreads: false)
+        #expect(geometry.positions == 400)
+        #expect(3136 * 400 * 4 > LoweringPlan.targetWorkspaceBytes)
+        #expect(plan.tilesPerImage > 1)
+        #expect(plan.tilesPerImage * plan.tilePositions >= 400)
+        let expected = try directConvolution(conv, input)
+        let tolerance = try Self.tolerance(conv, input)
+        for threads in [1, 2, 3] {
+            expectClose(try conv(input, threads: threads), expected, tolerance: tolerance, "threads \(threads)")
+        }
+        let outputGradient = random.tensor(expected.shape)
+        let gradients = try conv.backward(input: input, outputGradient: outputGradient)
+        expectGradient(gradients.input, of: input, loss: { x in dot(try! conv(x), outputGradient) }, samples: 8, random: &random, "tiled input gradient")
+        expectGradient(gradients.weight, of: conv.weight, loss: { w in
+            var layer = conv
+            layer.weight = w
+            return dot(try! layer(input), outputGradient)
+        }, samples: 8, random: &random, "tiled weight gradient")
+    }
+
+    @Test("the forward and backward values do not depend on the thread count")
+    func threadCountInvariance() throws {
+        var random = SeededGenerator(seed: 31)
+        let conv = try Conv2D(weight: random.tensor([8, 3, 3, 3]), bias: random.tensor([8]), padding: .same)
+        let input = random.tensor([2, 3, 40, 50])
+        let outputs = try [1, 2, 4].map { try conv(input, threads: $0) }
+        #expect(outputs.allSatisfy { $0 == outputs[0] })
+        let outputGradient = random.tensor(outputs[0].shape)
+        let gradients = try [1, 2, 4].map { try conv.backward(input: input, outputGradient: outputGradient, threads: $0) }
+        #expect(gradients.allSatisfy { $0.input == gradients[0].input && $0.weight == gradients[0].weight })
+    }
+
+    @Test("translation equivariance: shift the input by the stride, the output shifts by one")
+    func translationEquivariance() throws {
+        var random = SeededGenerator(seed: 13)
+        for stride in 1...3 {
+            let conv = try Conv2D(weight: random.tensor([2, 1, 3, 3]), stride: Size2D(stride))
+            let input = random.tensor([1, 1, 20, 20])
+            // The same image moved `stride` pixels right and down, zeros coming in.
+            var shifted = Tensor(shape: input.shape)
+            for y in stride..<20 {
+                for x in stride..<20 { shifted[0, 0, y, x] = input[0, 0, y - stride, x - stride] }
+            }
+            let output = try conv(input), moved = try conv(shifted)
+            let side = output.shape[3]
+            for o in 0..<2 {
+                for y in 0..<(side - 1) {
+                    for x in 0..<(side - 1) {
+                        #expect(moved[0, o, y + 1, x + 1] == output[0, o, y, x], "stride \(stride) at (\(o), \(y), \(x))")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a 1920×1080 layer with 64 channels plans a workspace of at most 64 MiB")
+    func boundedWorkspace() throws {
+        let conv = try Conv2D(weight: Tensor(shape: [64, 64, 3, 3]), padding: .same)
+        let lowering = Lowering(conv, try conv.geometry(for: Size2D(height: 1080, width: 1920)))
+        for threads in [1, 2, 8, 64] {
+            for split in [false, true] {
+                let plan = lowering.plan(batch: 1, threads: threads, splitForThreads: split)
+                #expect(plan.workspaceBytes <= LoweringPlan.workspaceLimitBytes)
+                #expect(plan.workspaceFloats * 4 <= LoweringPlan.targetWorkspaceBytes)
+                #expect(plan.tilesPerImage * plan.tilePositions >= 1080 * 1920)
+            }
+        }
+        // The whole column matrix would be 576 × 2,073,600 floats: 4.8 GB.
+        #expect(lowering.rows * lowering.positions * 4 > 4_000_000_000)
+    }
+
+    @Test("a 1×1 kernel with stride 1 and no padding skips im2col, and still equals the definition")
+    func pointwise() throws {
+        var random = SeededGenerator(seed: 3)
+        let conv = try Conv2D(weight: random.tensor([5, 4, 1, 1]), bias: random.tensor([5]))
+        let input = random.tensor([2, 4, 6, 7])
+        #expect(Lowering(conv, try conv.geometry(for: Size2D(height: 6, width: 7))).isPointwise)
+        expectClose(try conv(input), try directConvolution(conv, input), tolerance: try Self.tolerance(conv, input), "pointwise")
+        let outputGradient = random.tensor([2, 5, 6, 7])
+        let gradients = try conv.backward(input: input, outputGradient: outputGradient)
+        expectGradient(gradients.input, of: input, loss: { x in dot(try! conv(x), outputGradient) }, samples: 10, random: &random, "pointwise input gradient")
+    }
+
+    @Test("mistakes in a layer or its input are errors that name the culprit", arguments: [
+        ([4, 3, 3], 1, "a convolution weight is [outChannels, inChannels/groups, kh, kw], all at least 1; got [4, 3, 3]"),
+        ([4, 3, 3, 3], 3, "groups 3 must be at least 1 and divide the 4 output channels"),
+        ([4, 3, 3, 3], 0, "groups 0 must be at least 1 and divide the 4 output channels"),
+    ])
+    func layerErrors(weightShape: [Int], groups: Int, message: String) {
+        #expect(throws: ShapeError(message)) { try Conv2D(weight: Tensor(shape: weightShape), groups: groups) }
+    }
+
+    @Test("an input that does not fit the layer is an error, not a crash")
+    func inputErrors() throws {
+        let conv = try Conv2D(weight: Tensor(shape: [2, 3, 5, 5]))
+        #expect(throws: ShapeError("a convolution input is [N, 3, H, W] for this layer; got [1, 2, 8, 8]")) { try conv(Tensor(shape: [1, 2, 8, 8])) }
+        #expect(throws: ShapeError("kernel height 5 is larger than the input height 4")) { try conv(Tensor(shape: [1, 3, 4, 8])) }
+        #expect(throws: ShapeError("bias has shape [3]; it needs one value per output channel: [2]")) {
+            try Conv2D(weight: Tensor(shape: [2, 3, 5, 5]), bias: Tensor(shape: [3]))
+        }
+        #expect(throws: ShapeError("stride 0 (width) must be at least 1: it is the step from one window to the next")) {
+            try Conv2D(weight: Tensor(shape: [2, 3, 5, 5]), stride: Size2D(height: 1, width: 0))
+        }
+        #expect(throws: ShapeError.self) { try conv.backward(input: Tensor(shape: [1, 3, 8, 8]), outputGradient: Tensor(shape: [1, 2, 3, 3])) }
+    }
+}

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import ConvCore
+
+struct Im2ColTests {
+    @Test("a 4×4 image and a 3×3 kernel unfold into the 9 × 4 matrix of docs/convolution.md")
+    func workedExample() throws {
+        let image: [Float] = (1...16).map(Float.init)  // rows 1 2 3 4 / 5 6 7 8 / 9 10 11 12 / 13 14 15 16
+        let im2col = Im2Col(geometry: try ConvGeometry(input: Size2D(4), kernel: Size2D(3)), channels: 1)
+        var columns = [Float](repeating: .nan, count: 9 * 4)
+        image.withUnsafeBufferPointer { x in
+            columns.withUnsafeMutableBufferPointer { c in im2col.unfold(x.baseAddress!, positions: 0..<4, into: c.baseAddress!) }
+        }
+        // One row per tap (i, j), one column per window position (0,0) (0,1) (1,0) (1,1).
+        #expect(columns == [
+            1, 2, 5, 6,
+            2, 3, 6, 7,
+            3, 4, 7, 8,
+            5, 6, 9, 10,
+            6, 7, 10, 11,
+            7, 8, 11, 12,
+            9, 10, 13, 14,
+            10, 11, 14, 15,
+            11, 12, 15, 16,
+        ])
+    }
+
+    @Test("adjoint: ⟨im2col x, y⟩ = ⟨x, col2im y⟩ on random geometries and tiles")
+    func adjoint() throws {
+        var random = SeededGenerator(seed: 101)
+        for trial in 0..<200 {
+            let (conv, input) = Conv2DTests.randomCase(&random)
+            let geometry = try conv.geometry(for: Size2D(height: input.shape[2], width: input.shape[3]))
+            let im2col = Im2Col(geometry: geometry, channels: conv.inChannels / conv.groups)
+            let image = random.tensor([im2col.channels, geometry.height.input, geometry.width.input])
+            let first = random.int(0...(geometry.positions - 1))
+            let tile = first..<random.int((first + 1)...geometry.positions)
+            let y = random.tensor([im2col.rows, tile.count])
+
+            var columns = [Float](repeating: .nan, count: im2col.rows * tile.count)
+            var folded = [Float](repeating: 0, count: image.scalars.count)
+            image.scalars.withUnsafeBufferPointer { x in
+                columns.withUnsafeMutableBufferPointer { c in im2col.unfold(x.baseAddress!, positions: tile, into: c.baseAddress!) }
+            }
+            y.scalars.withUnsafeBufferPointer { c in
+                folded.withUnsafeMutableBufferPointer { x in im2col.fold(c.baseAddress!, positions: tile, into: x.baseAddress!) }
+            }
+            let left = dot(Tensor(shape: [columns.count], scalars: columns), Tensor(shape: [y.scalars.count], scalars: y.scalars))
+            let right = dot(image, Tensor(shape: image.shape, scalars: folded))
+            let scale = Double(columns.count) + 1
+            #expect(abs(left - right) <= 1e-5 * scale, "trial \(trial): \(left) ≠ \(right)")
+        }
+    }
+}
