@@ -105,25 +105,35 @@ struct Conv2DTests {
         var random = SeededGenerator(seed: 77)
         for trial in 0..<40 {
             let (conv, input) = Self.randomCase(&random)
-            let outputGradient = random.tensor(try conv(input).shape)
-            let gradients = try conv.backward(input: input, outputGradient: outputGradient, threads: 1 + trial % 2)
-            let comment = "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)"
+            try expectGradientsMatchFiniteDifferences(conv, input, threads: 1 + trial % 2, samples: 12, random: &random,
+                "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)")
+        }
+    }
 
-            expectGradient(gradients.input, of: input, loss: { x in dot(try! conv(x), outputGradient) }, samples: 12, random: &random, "\(comment), input")
-            expectGradient(gradients.weight, of: conv.weight, loss: { w in
+    /// Checks ∂L/∂input, ∂L/∂weight and ∂L/∂bias of L = Σ dy · conv(x), for a random dy,
+    /// against finite differences at `samples` coordinates of each.
+    private func expectGradientsMatchFiniteDifferences(
+        _ conv: Conv2D, _ input: Tensor, threads: Int = 1, samples: Int, random: inout SeededGenerator, _ comment: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let outputGradient = random.tensor(try conv(input).shape)
+        let gradients = try conv.backward(input: input, outputGradient: outputGradient, threads: threads)
+        func loss(_ layer: Conv2D, _ x: Tensor) -> Double { dot(try! layer(x), outputGradient) }
+        expectGradient(gradients.input, of: input, loss: { loss(conv, $0) }, samples: samples, random: &random,
+                       "\(comment), input", sourceLocation: sourceLocation)
+        expectGradient(gradients.weight, of: conv.weight, loss: { w in
+            var layer = conv
+            layer.weight = w
+            return loss(layer, input)
+        }, samples: samples, random: &random, "\(comment), weight", sourceLocation: sourceLocation)
+        if let bias = conv.bias, let biasGradient = gradients.bias {
+            expectGradient(biasGradient, of: bias, loss: { b in
                 var layer = conv
-                layer.weight = w
-                return dot(try! layer(input), outputGradient)
-            }, samples: 12, random: &random, "\(comment), weight")
-            if let bias = conv.bias, let biasGradient = gradients.bias {
-                expectGradient(biasGradient, of: bias, loss: { b in
-                    var layer = conv
-                    layer.bias = b
-                    return dot(try! layer(input), outputGradient)
-                }, samples: 12, random: &random, "\(comment), bias")
-            } else {
-                #expect(gradients.bias == nil)
-            }
+                layer.bias = b
+                return loss(layer, input)
+            }, samples: samples, random: &random, "\(comment), bias", sourceLocation: sourceLocation)
+        } else {
+            #expect(gradients.bias == nil, "\(comment): a layer without bias has no bias gradient", sourceLocation: sourceLocation)
         }
     }
 
@@ -157,14 +167,7 @@ struct Conv2DTests {
         for threads in [1, 2, 3] {
             expectClose(try conv(input, threads: threads), expected, tolerance: tolerance, "threads \(threads)")
         }
-        let outputGradient = random.tensor(expected.shape)
-        let gradients = try conv.backward(input: input, outputGradient: outputGradient)
-        expectGradient(gradients.input, of: input, loss: { x in dot(try! conv(x), outputGradient) }, samples: 8, random: &random, "tiled input gradient")
-        expectGradient(gradients.weight, of: conv.weight, loss: { w in
-            var layer = conv
-            layer.weight = w
-            return dot(try! layer(input), outputGradient)
-        }, samples: 8, random: &random, "tiled weight gradient")
+        try expectGradientsMatchFiniteDifferences(conv, input, samples: 8, random: &random, "tiled")
     }
 
     @Test("the forward and backward values do not depend on the thread count")
@@ -225,9 +228,7 @@ struct Conv2DTests {
         let input = random.tensor([2, 4, 6, 7])
         #expect(Lowering(conv, try conv.geometry(for: Size2D(height: 6, width: 7))).isPointwise)
         expectClose(try conv(input), try directConvolution(conv, input), tolerance: try Self.tolerance(conv, input), "pointwise")
-        let outputGradient = random.tensor([2, 5, 6, 7])
-        let gradients = try conv.backward(input: input, outputGradient: outputGradient)
-        expectGradient(gradients.input, of: input, loss: { x in dot(try! conv(x), outputGradient) }, samples: 10, random: &random, "pointwise input gradient")
+        try expectGradientsMatchFiniteDifferences(conv, input, samples: 10, random: &random, "pointwise")
     }
 
     @Test("mistakes in a layer or its input are errors that name the culprit", arguments: [
