@@ -86,6 +86,8 @@ public struct AxisGeometry: Equatable, Sendable {
 public struct ConvGeometry: Equatable, Sendable {
     public let height: AxisGeometry
     public let width: AxisGeometry
+    /// Output positions, Hout · Wout.
+    public let positions: Int
 
     /// - Throws: `ShapeError` when a number is out of range, the kernel does not fit in
     ///   the padded input, or `same` padding meets a stride other than 1.
@@ -108,12 +110,12 @@ public struct ConvGeometry: Equatable, Sendable {
         let (left, right) = try pads("width", kernel.width, stride.width, dilation.width, explicit.width)
         height = try AxisGeometry("height", input: input.height, kernel: kernel.height, stride: stride.height, dilation: dilation.height, padBefore: top, padAfter: bottom)
         width = try AxisGeometry("width", input: input.width, kernel: kernel.width, stride: stride.width, dilation: dilation.width, padBefore: left, padAfter: right)
+        positions = try exactProduct("the output positions", height.output, width.output)
     }
 
     public var input: Size2D { Size2D(height: height.input, width: width.input) }
     public var kernel: Size2D { Size2D(height: height.kernel, width: width.kernel) }
     public var output: Size2D { Size2D(height: height.output, width: width.output) }
-    public var positions: Int { height.output * width.output }
 }
 
 /// a + b, or nil where the result would not fit in an Int.

@@ -130,7 +130,8 @@ extension ParsedArguments {
             throw CLIError.usage("\(option): '\(text)' is not an integer", command: command)
         }
         guard range.contains(value) else {
-            throw CLIError.usage("\(option): \(value) is out of range \(range.lowerBound)…\(range.upperBound)", command: command)
+            let bounds = range.upperBound == .max ? "must be at least \(range.lowerBound)" : "is out of range \(range.lowerBound)…\(range.upperBound)"
+            throw CLIError.usage("\(option): \(value) \(bounds)", command: command)
         }
         return value
     }

@@ -9,6 +9,17 @@ extension ParsedArguments {
         try string(name).map { try parseSize($0, option: name) }
     }
 
+    /// A `WxHxC` option, `WxH` meaning one channel, if given.
+    func sizeWithChannels(_ name: String) throws -> (size: Size2D, channels: Int)? {
+        guard let text = string(name) else { return nil }
+        let parts = splitSize(text)
+        guard parts.count == 3 else { return (try parseSize(text, option: name), 1) }
+        guard let channels = Int(parts[2]) else {
+            throw CLIError.usage("\(name): '\(text)' is not WxH or WxHxC (width × height × channels, e.g. 1920x1080x3)", command: command)
+        }
+        return (try parseSize(parts[0] + "x" + parts[1], option: name), channels)
+    }
+
     /// `--padding P|PWxPH|same|valid`, if given.
     func padding(_ name: String) throws -> Padding? {
         switch string(name) {

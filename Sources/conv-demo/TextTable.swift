@@ -1,5 +1,3 @@
-import Foundation
-
 /// A plain-text table: a header, a rule, rows; each column padded to its widest cell,
 /// numbers right-aligned so their digits line up.
 struct TextTable {
@@ -34,21 +32,4 @@ private extension String {
     func replacingTrailingSpaces() -> String {
         String(self[..<(lastIndex(where: { $0 != " " }).map(index(after:)) ?? startIndex)])
     }
-}
-
-/// 2073600 → "2,073,600": the thousands separators of the human output.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (offset, digit) in digits.enumerated() {
-        if offset > 0 && (digits.count - offset) % 3 == 0 { result += "," }
-        result.append(digit)
-    }
-    return (value < 0 ? "-" : "") + result
-}
-
-/// A fixed number of decimals: `fixed(36.1289, 1)` → "36.1" (never "-0.0").
-func fixed(_ value: Double, _ decimals: Int) -> String {
-    let text = String(format: "%.\(decimals)f", value)
-    return text.hasPrefix("-") && text.allSatisfy({ "-0.".contains($0) }) ? String(text.dropFirst()) : text
 }

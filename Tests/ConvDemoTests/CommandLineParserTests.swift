@@ -92,6 +92,18 @@ struct CommandLineParserTests {
         #expect(b.geometry.output == Size2D(2))
     }
 
+    @Test("count-params takes WxH or WxHxC, sizes width first")
+    func countParamsOptions() throws {
+        guard case .run(let command) = try parse("count-params --input 640x480x3 --kernel 5x3 --filters 8 --groups 1 --fc 10"),
+              let count = command as? CountParamsCommand, case .layer(let comparison) = count.mode
+        else { Issue.record("not a single-layer count-params"); return }
+        #expect(comparison.input == Size2D(height: 480, width: 640))
+        #expect(comparison.channels == 3)
+        #expect(comparison.geometry.kernel == Size2D(height: 3, width: 5))
+        #expect(comparison.convolution.weights == 8 * 3 * 15)
+        #expect(comparison.fullyConnected.weights == 640 * 480 * 3 * 10)
+    }
+
     @Test("every mistake is a usage error that names the culprit", arguments: [
         ("frobnicate", "unknown command 'frobnicate'"),
         ("help frobnicate", "unknown command 'frobnicate'"),
@@ -116,6 +128,12 @@ struct CommandLineParserTests {
         ("output-size --input 5 --kernel 3 --padding same --stride 2", "padding 'same' needs stride 1, but the stride is 2 (height): with a larger step the output cannot match the input"),
         ("output-size --input 0x5 --kernel 1", "input width 0 must be at least 1"),
         ("output-size --input 5 --kernel 3 --padding full", "--padding: 'full' is not N or WxH (width × height, e.g. 1920x1080)"),
+        ("count-params --input 10x10x0", "--input: 0 channels; an image has at least 1"),
+        ("count-params --input 10x10xq", "--input: '10x10xq' is not WxH or WxHxC (width × height × channels, e.g. 1920x1080x3)"),
+        ("count-params --groups 2", "--groups 2 must divide the 1 input channels and the 1 filters"),
+        ("count-params --fc 0", "--fc: 0 must be at least 1"),
+        ("count-params --filters -3", "--filters: -3 must be at least 1"),
+        ("count-params --model vgg16 --no-bias", "--no-bias is for the single-layer comparison; with --model, the spec gives every layer"),
     ])
     func usageErrors(words: String, message: String) {
         let error = usageError(words)

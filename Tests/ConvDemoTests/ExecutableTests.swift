@@ -6,6 +6,7 @@ struct ExecutableTests {
     @Test("--help and bench gemm --help print their golden text and exit 0", arguments: [
         (["--help"], "help.txt"),
         (["help", "bench", "gemm"], "help-bench-gemm.txt"),
+        (["count-params", "--help"], "help-count-params.txt"),
     ])
     func helpMatchesGolden(arguments: [String], golden: String) throws {
         let result = try runConvDemo(arguments)
@@ -74,10 +75,74 @@ struct ExecutableTests {
         #expect(result.stderr.hasPrefix("error: kernel height 7 is larger than the input height 5\nUsage: conv-demo output-size"))
     }
 
-    @Test("count-params says it is a stub until its issue lands")
-    func countParamsStub() throws {
-        let result = try runConvDemo(["count-params"])
+    @Test("count-params with no options: the 1920×1080 figures, in JSON")
+    func countParamsDefault() throws {
+        let result = try runConvDemo(["count-params", "--json"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("not implemented yet"))
+        #expect(result.stderr.isEmpty)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["input"] as? [String: Int] == ["width": 1920, "height": 1080, "channels": 1])
+        let conv = try #require(document["conv"] as? [String: Any])
+        #expect(conv["weights"] as? Int == 9)
+        #expect(conv["params"] as? Int == 10)
+        #expect(conv["reuse"] as? Int == 2_067_604)
+        #expect(conv["output"] as? [String: Int] == ["width": 1918, "height": 1078, "channels": 1])
+        let local = try #require(document["locally_connected"] as? [String: Any])
+        #expect(local["params"] as? Int == 20_676_040)
+        let fc = try #require(document["fc"] as? [String: Any])
+        #expect(fc["in_features"] as? Int == 2_073_600)
+        #expect(fc["weights"] as? Int == 2_073_600_000)
+        #expect(fc["params"] as? Int == 2_073_601_000)
+    }
+
+    @Test("count-params in words: side by side, thousands separators, the growth table")
+    func countParamsText() throws {
+        let result = try runConvDemo(["count-params", "--input", "224x224x3", "--filters", "64", "--stride", "2", "--no-bias"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Weight sharing on a 224×224×3 input"))
+        #expect(result.stdout.contains("1,728"))            // 64 · 3 · 3 · 3 weights, no biases
+        #expect(result.stdout.contains("150,528,000"))      // the FC layer: 150,528 inputs × 1000
+        #expect(result.stdout.contains("224×224 (this input)"))
+        #expect(result.stdout.contains("3840×2160"))
+    }
+
+    @Test("count-params --model: the sample networks' totals and a row per layer")
+    func countParamsModel() throws {
+        let result = try runConvDemo(["count-params", "--model", "vgg16", "--json"])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["total_params"] as? Int == 138_357_544)
+        let layers = try #require(document["layers"] as? [[String: Any]])
+        #expect(layers.count == 38)
+        #expect(layers.first?["index"] as? Int == 1)
+        #expect(layers.first?["type"] as? String == "conv")
+        #expect(layers.first?["output"] as? [String: Int] == ["width": 224, "height": 224, "channels": 64])
+        #expect(layers.last?["output"] as? [String: Int] == ["features": 1000])
+        #expect(layers.first?["params"] as? Int == 1_792)
+    }
+
+    @Test("count-params errors: a spec mistake at its line and column (65), a missing file (66), a count beyond 64 bits (64)", arguments: [
+        (["count-params", "--model", "input 32x32x3; conv 6 k=5; fc 10"], Int32(65), "error: line 1, column 28: fc needs flat features"),
+        (["count-params", "--model", "conv 6 k=5; relu"], 65, "error: line 1, column 1: the network has no input size"),
+        (["count-params", "--model", "no-such-model"], 66, "error: no model file 'no-such-model'"),
+        (["count-params", "--input", "100000x100000x3", "--fc", "100000000000"], 64, "error: the fully-connected layer's weights, 30000000000 × 100000000000, exceed"),
+        (["count-params", "--input", "5", "--kernel", "7"], 64, "error: kernel height 7 is larger than the input height 5"),
+        (["count-params", "--model", "lenet5", "--kernel", "5"], 64, "error: --kernel is for the single-layer comparison"),
+    ])
+    func countParamsErrors(arguments: [String], status: Int32, prefix: String) throws {
+        let result = try runConvDemo(arguments)
+        #expect(result.status == status)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")
+    }
+
+    @Test("a spec file's mistakes are reported as FILE:LINE:COLUMN")
+    func countParamsFileError() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-spec-\(UUID().uuidString).txt")
+        try "input 32x32x3\n# a comment\n  conv 6 k=5 g=2\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try runConvDemo(["count-params", "--model", file.path])
+        #expect(result.status == 65)
+        #expect(result.stderr == "error: \(file.path):3:3: groups 2 do not divide the 3 input channels\n")
     }
 }

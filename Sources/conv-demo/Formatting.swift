@@ -1,0 +1,46 @@
+import Foundation
+
+/// Numbers as the human output shows them.
+///
+/// 2073600 → "2,073,600": every count gets thousands separators.
+func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (offset, digit) in digits.enumerated() {
+        if offset > 0 && (digits.count - offset) % 3 == 0 { result += "," }
+        result.append(digit)
+    }
+    return (value < 0 ? "-" : "") + result
+}
+
+/// A fixed number of decimals: `fixed(36.1289, 1)` → "36.1" (never "-0.0").
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    let text = String(format: "%.\(decimals)f", value)
+    return text.hasPrefix("-") && text.allSatisfy({ "-0.".contains($0) }) ? String(text.dropFirst()) : text
+}
+
+/// Bytes in decimal units, three significant digits: 8294404000 → "8.29 GB", 40 → "40 B".
+func humanBytes(_ bytes: Int) -> String { decimalUnits(Double(bytes), "B") }
+
+/// A quantity with a decimal prefix, three significant digits: 30940528640 FLOPs →
+/// "30.9 GFLOPs", 833040 → "833 kFLOPs".
+func decimalUnits(_ value: Double, _ unit: String) -> String {
+    let prefixes = ["", "k", "M", "G", "T", "P", "E", "Z", "Y"]
+    var scaled = value, prefix = 0
+    while scaled >= 999.5 && prefix < prefixes.count - 1 {
+        scaled /= 1000
+        prefix += 1
+    }
+    if prefix == 0 && scaled == scaled.rounded() { return "\(Int(scaled)) \(unit)" }
+    return "\(fixed(scaled, scaled < 9.995 ? 2 : scaled < 99.95 ? 1 : 0)) \(prefixes[prefix])\(unit)"
+}
+
+/// How many times larger `numerator` is: "207,360,100×", "3.5×".
+func ratio(_ numerator: Int, _ denominator: Int) -> String {
+    let value = Double(numerator) / Double(denominator)
+    switch value {
+    case ..<100: return fixed(value, value >= 10 ? 1 : 2) + "×"
+    case ..<1e18: return grouped(Int(value.rounded())) + "×"
+    default: return String(format: "%.3g×", value)
+    }
+}
