@@ -109,7 +109,8 @@ struct CountParamsCommand: Command {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw CLIError(status: .dataError, message: "the model file '\(path)' is not UTF-8 text")
             }
-            return (text, path)
+            let here = FileManager.default.currentDirectoryPath + "/"
+            return (text, path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path)
         }
         guard argument.contains(where: { $0 == ";" || $0 == "\n" || $0 == " " }) else {
             throw CLIError(status: .noInput, message: "no model file '\(argument)', nor a sample of that name (lenet5, alexnet, vgg16)")
