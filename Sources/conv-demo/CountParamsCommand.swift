@@ -99,10 +99,17 @@ struct CountParamsCommand: Command {
         }
     }
 
+    /// A spec is a few lines; a file this large is not one, and is not read.
+    static let maximumSpecBytes = 1 << 20
+
     /// The spec text, and the file it came from (nil when the argument is the spec).
     private static func modelText(_ argument: String) throws -> (String, String?) {
         let sample = samplesDirectory?.appendingPathComponent("models/\(argument).txt").path
         for path in [argument, sample].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard size <= maximumSpecBytes else {
+                throw CLIError(status: .dataError, message: "the model file '\(path)' has \(grouped(size)) bytes; a spec is at most \(grouped(maximumSpecBytes))")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CLIError(status: .noInput, message: "cannot read the model file '\(path)'")
             }

@@ -136,6 +136,19 @@ struct ExecutableTests {
         #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")
     }
 
+    @Test("a file too large to be a spec is refused before it is read")
+    func countParamsHugeFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-huge-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.truncate(atOffset: 2 << 20)
+        try handle.close()
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try runConvDemo(["count-params", "--model", file.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasSuffix("has 2,097,152 bytes; a spec is at most 1,048,576\n"))
+    }
+
     @Test("a spec file's mistakes are reported as FILE:LINE:COLUMN")
     func countParamsFileError() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-spec-\(UUID().uuidString).txt")
