@@ -59,6 +59,7 @@ let package = Package(
         .executable(name: "conv-demo", targets: ["conv-demo"]),
         .library(name: "GEMM", targets: ["GEMM"]),
         .library(name: "ConvCore", targets: ["ConvCore"]),
+        .library(name: "Netpbm", targets: ["Netpbm"]),
     ],
     targets: [
         // MARK: - Public API
@@ -66,18 +67,22 @@ let package = Package(
         /// Single-precision matrix multiply, BLIS-style: packing, macro-kernel, SIMD micro-kernel.
         .target(name: "GEMM", exclude: ["README.md"], swiftSettings: simdSettings),
 
+        /// Netpbm images (PBM, PGM, PPM, PFM) in and out.
+        .target(name: "Netpbm", exclude: ["README.md"]),
+
         /// Tensors and the layers built on GEMM.
         .target(name: "ConvCore", dependencies: ["GEMM"], exclude: ["README.md"], swiftSettings: simdSettings),
 
         // MARK: - Implementation details
 
         /// The command-line tool: a thin main, a pure argument parser, one file per subcommand.
-        .executableTarget(name: "conv-demo", dependencies: ["GEMM", "ConvCore"]),
+        .executableTarget(name: "conv-demo", dependencies: ["GEMM", "ConvCore", "Netpbm"]),
 
         // MARK: - Tests
 
         .testTarget(name: "GEMMTests", dependencies: ["GEMM", "ConvCore"]),
         .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "NetpbmTests", dependencies: ["Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo", "ConvCore"], exclude: ["Fixtures"]),
     ]
 )
