@@ -1,0 +1,120 @@
+import Foundation
+
+/// An element-wise activation: the nonlinearity between layers, and its derivative for
+/// the backward pass.
+///
+/// | activation | f(x)                               | f′(x)                   |
+/// |------------|------------------------------------|-------------------------|
+/// | none       | x                                  | 1                       |
+/// | relu       | max(0, x)                          | 1 if x > 0, else 0      |
+/// | leakyrelu  | x if x > 0, else 0.01·x            | 1 if x > 0, else 0.01   |
+/// | sigmoid    | 1 / (1 + e^−x), computed stably     | f(x)·(1 − f(x))          |
+/// | tanh       | tanh x                             | 1 − f(x)²               |
+///
+/// The Leaky ReLU slope is PyTorch's default, 0.01. Sigmoid never computes e^x for a large
+/// positive x: for x < 0 it uses e^x / (1 + e^x), so ±1000 give 0 and 1, not NaN.
+public enum Activation: String, CaseIterable, Sendable {
+    case none
+    case relu
+    case leakyReLU = "leakyrelu"
+    case sigmoid
+    case tanh
+
+    public static let leakySlope: Float = 0.01
+
+    public func callAsFunction(_ x: Float) -> Float {
+        switch self {
+        case .none: x
+        case .relu: max(0, x)
+        case .leakyReLU: x > 0 ? x : Self.leakySlope * x
+        case .sigmoid: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        case .tanh: Foundation.tanh(x)
+        }
+    }
+
+    /// f′ at x, given y = f(x) (sigmoid and tanh are cheapest from their output).
+    public func derivative(at x: Float, output y: Float) -> Float {
+        switch self {
+        case .none: 1
+        case .relu: x > 0 ? 1 : 0
+        case .leakyReLU: x > 0 ? 1 : Self.leakySlope
+        case .sigmoid: y * (1 - y)
+        case .tanh: 1 - y * y
+        }
+    }
+
+    /// The nonlinearity an initializer's gain should be computed for.
+    public var nonlinearity: Nonlinearity {
+        switch self {
+        case .none: .linear
+        case .relu: .relu
+        case .leakyReLU: .leakyReLU(negativeSlope: Self.leakySlope)
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        }
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        Tensor(shape: input.shape, scalars: input.scalars.map(callAsFunction))
+    }
+
+    /// ∂L/∂input = ∂L/∂output ⊙ f′(input).
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor) -> Tensor {
+        precondition(input.shape == output.shape && input.shape == outputGradient.shape, "Activation.backward: shapes differ")
+        return Tensor(shape: input.shape, scalars: input.scalars.indices.map { i in
+            outputGradient.scalars[i] * derivative(at: input.scalars[i], output: output.scalars[i])
+        })
+    }
+}
+
+/// Softmax and log-softmax over the last axis of [N, C] (each row a vector of logits),
+/// computed stably: the row's maximum is subtracted first, so e^(x − max) ≤ 1 never
+/// overflows, and log-softmax is x − max − log Σ e^(x − max), never the log of 0.
+public enum Softmax {
+    /// softmax(x)_i = e^(x_i − max) / Σ_j e^(x_j − max).
+    public static func forward(_ logits: Tensor) -> Tensor {
+        rowwise(logits, logits) { row, _ in
+            let largest = row.max() ?? 0
+            let exponentials = row.map { Foundation.exp($0 - largest) }
+            let sum = exponentials.reduce(0, +)
+            return exponentials.map { $0 / sum }
+        }
+    }
+
+    /// log softmax(x)_i = x_i − max − log Σ_j e^(x_j − max).
+    public static func logForward(_ logits: Tensor) -> Tensor {
+        rowwise(logits, logits) { row, _ in
+            let largest = row.max() ?? 0
+            let logSum = Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - largest) })
+            return row.map { $0 - largest - logSum }
+        }
+    }
+
+    /// From y = softmax(x): ∂L/∂x = y ⊙ (∂L/∂y − Σ_j y_j · ∂L/∂y_j).
+    public static func backward(output: Tensor, outputGradient: Tensor) -> Tensor {
+        rowwise(output, outputGradient) { y, dy in
+            let dot = zip(y, dy).reduce(0) { $0 + $1.0 * $1.1 }
+            return zip(y, dy).map { $0 * ($1 - dot) }
+        }
+    }
+
+    /// From z = log softmax(x): ∂L/∂x = ∂L/∂z − softmax(x) · Σ_j ∂L/∂z_j.
+    public static func logBackward(output: Tensor, outputGradient: Tensor) -> Tensor {
+        rowwise(output, outputGradient) { z, dz in
+            let sum = dz.reduce(0, +)
+            return zip(z, dz).map { $1 - Foundation.exp($0) * sum }
+        }
+    }
+
+    /// `body` applied to each row of `a` with the same row of `b`.
+    private static func rowwise(_ a: Tensor, _ b: Tensor, _ body: (ArraySlice<Float>, ArraySlice<Float>) -> [Float]) -> Tensor {
+        precondition(a.shape == b.shape, "Softmax: shapes differ")
+        let width = a.shape.last ?? 1
+        var scalars: [Float] = []
+        scalars.reserveCapacity(a.scalars.count)
+        for start in stride(from: 0, to: a.scalars.count, by: width) {
+            scalars += body(a.scalars[start..<start + width], b.scalars[start..<start + width])
+        }
+        return Tensor(shape: a.shape, scalars: scalars)
+    }
+}
