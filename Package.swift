@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "GEMMTests", dependencies: ["GEMM", "ConvCore"]),
         .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NetpbmTests", dependencies: ["Netpbm"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo", "ConvCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),
     ]
 )

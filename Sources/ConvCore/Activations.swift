@@ -55,7 +55,7 @@ public enum Activation: String, CaseIterable, Sendable {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        Tensor(shape: input.shape, scalars: input.scalars.map(callAsFunction))
+        self == .none ? input : Tensor(shape: input.shape, scalars: input.scalars.map(callAsFunction))
     }
 
     /// ∂L/∂input = ∂L/∂output ⊙ f′(input).

@@ -7,17 +7,21 @@ extension NetpbmImage {
     public func encoded(plain: Bool = false) -> [UInt8] {
         switch (kind, samples) {
         case (.floatmap, .floats(let values)):
-            var file = Array("\(channels == 3 ? "PF" : "Pf")\n\(width) \(height)\n-1.000000\n".utf8)
-            file.reserveCapacity(file.count + values.count * 4)
+            let header = Array("\(channels == 3 ? "PF" : "Pf")\n\(width) \(height)\n-1.000000\n".utf8)
             let rowLength = width * channels
-            for row in stride(from: height - 1, through: 0, by: -1) {
-                for value in values[row * rowLength..<(row + 1) * rowLength] {
-                    let bits = value.bitPattern
-                    file += [UInt8(truncatingIfNeeded: bits), UInt8(truncatingIfNeeded: bits >> 8),
-                             UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 24)]
+            return [UInt8](unsafeUninitializedCapacity: header.count + values.count * 4) { file, count in
+                _ = file.initialize(from: header)
+                let raster = UnsafeMutableRawBufferPointer(file)
+                values.withUnsafeBufferPointer { values in
+                    for row in 0..<height {
+                        let stored = header.count + (height - 1 - row) * rowLength * 4  // Bottom row first.
+                        for i in 0..<rowLength {
+                            raster.storeBytes(of: values[row * rowLength + i].bitPattern.littleEndian, toByteOffset: stored + i * 4, as: UInt32.self)
+                        }
+                    }
                 }
+                count = header.count + values.count * 4
             }
-            return file
         case (_, .integers(let values)):
             let magic = (kind == .bitmap ? 1 : kind == .graymap ? 2 : 3) + (plain ? 0 : 3)
             var file = Array("P\(magic)\n\(width) \(height)\n\(kind == .bitmap ? "" : "\(maxval)\n")".utf8)
@@ -26,10 +30,13 @@ extension NetpbmImage {
             case (.bitmap, false): file += packedBits(values)
             case (_, true): file += plainText(values.map { String($0) }, separator: " ")
             case (_, false):
-                file.reserveCapacity(file.count + values.count * (maxval > 255 ? 2 : 1))
-                for value in values {
-                    if maxval > 255 { file.append(UInt8(value >> 8)) }
-                    file.append(UInt8(truncatingIfNeeded: value))
+                let (start, width) = (file.count, maxval > 255 ? 2 : 1)
+                file += [UInt8](repeating: 0, count: values.count * width)
+                file.withUnsafeMutableBufferPointer { raster in
+                    for (i, value) in values.enumerated() {
+                        if width == 2 { raster[start + 2 * i] = UInt8(value >> 8) }
+                        raster[start + width * i + width - 1] = UInt8(truncatingIfNeeded: value)
+                    }
                 }
             }
             return file
