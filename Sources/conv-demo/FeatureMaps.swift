@@ -65,6 +65,8 @@ struct FeatureMaps {
             maps += try Self.apply(conv, to: Tensor(shape: [1, 1, image.height, image.width], scalars: luma), activation: activation,
                                    names: group.map(\.name), threads: threads)
         }
+        // Back in the order the kernels were given (each size ran as one layer).
+        maps.sort { a, b in kernels.firstIndex { $0.name == a.name }! < kernels.firstIndex { $0.name == b.name }! }
         if let random {
             var generator = SeededGenerator(seed: random.seed)
             let weight = random.initializer.tensor([random.count, channels, random.size.height, random.size.width], using: &generator)
