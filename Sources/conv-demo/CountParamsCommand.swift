@@ -99,25 +99,11 @@ struct CountParamsCommand: Command {
         }
     }
 
-    /// A spec is a few lines; a file this large is not one, and is not read.
-    static let maximumSpecBytes = 1 << 20
-
     /// The spec text, and the file it came from (nil when the argument is the spec).
     private static func modelText(_ argument: String) throws -> (String, String?) {
         let sample = samplesDirectory?.appendingPathComponent("models/\(argument).txt").path
         for path in [argument, sample].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            guard size <= maximumSpecBytes else {
-                throw CLIError(status: .dataError, message: "the model file '\(path)' has \(grouped(size)) bytes; a spec is at most \(grouped(maximumSpecBytes))")
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError(status: .noInput, message: "cannot read the model file '\(path)'")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw CLIError(status: .dataError, message: "the model file '\(path)' is not UTF-8 text")
-            }
-            let here = FileManager.default.currentDirectoryPath + "/"
-            return (text, path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path)
+            return (try TextFile.read(path, what: "the model file"), displayPath(path))
         }
         guard argument.contains(where: { $0 == ";" || $0 == "\n" || $0 == " " }) else {
             throw CLIError(status: .noInput, message: "no model file '\(argument)', nor a sample of that name (lenet5, alexnet, vgg16)")

@@ -133,8 +133,7 @@ struct FeatureMapCommand: Command {
             guard let sample = samplesDirectory?.appendingPathComponent("camera.pgm").path else {
                 throw CLIError(status: .noInput, message: "no IMAGE given, and the sample photograph (Samples/camera.pgm) is not found")
             }
-            let here = FileManager.default.currentDirectoryPath + "/"
-            path = sample.hasPrefix(here) ? String(sample.dropFirst(here.count)) : sample
+            path = displayPath(sample)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -166,10 +165,7 @@ struct FeatureMapCommand: Command {
             guard FileManager.default.fileExists(atPath: name) else {
                 throw CLIError(status: .noInput, message: "--kernel \(name): not a kernel of the bank (\(KernelBank.names.joined(separator: ", "))) nor a file")
             }
-            let size = (try? FileManager.default.attributesOfItem(atPath: name)[.size] as? Int) ?? 0
-            guard size <= 1 << 20, let text = try? String(contentsOfFile: name, encoding: .utf8) else {
-                throw CLIError(status: size > 1 << 20 ? .dataError : .noInput, message: "cannot read '\(name)' as a kernel file (UTF-8 text of at most 1 MiB)")
-            }
+            let text = try TextFile.read(name, what: "the kernel file")
             do {
                 resolved += try KernelFile.parse(text)
             } catch {

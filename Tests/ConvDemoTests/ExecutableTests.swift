@@ -146,7 +146,7 @@ struct ExecutableTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runConvDemo(["count-params", "--model", file.path])
         #expect(result.status == 65)
-        #expect(result.stderr.hasSuffix("has 2,097,152 bytes; a spec is at most 1,048,576\n"))
+        #expect(result.stderr.hasSuffix("has 2,097,152 bytes; it may have at most 1,048,576\n"))
     }
 
     @Test("a spec file's mistakes are reported as FILE:LINE:COLUMN")
