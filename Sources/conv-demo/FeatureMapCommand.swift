@@ -249,7 +249,7 @@ struct FeatureMapCommand: Command {
             ("maps", .array(maps.maps.map { map in
                 .object([
                     ("name", .string(map.name)), ("width", .int(map.width)), ("height", .int(map.height)),
-                    ("min", .number(Double(map.minimum))), ("max", .number(Double(map.maximum))), ("mean", .number(map.mean)),
+                    ("min", .float(map.minimum)), ("max", .float(map.maximum)), ("mean", .number(map.mean)),
                     ("signed", .bool(map.isSigned)), ("pfm", .string(path("\(map.name).pfm"))), ("pgm", .string(path("\(map.name).pgm"))),
                 ])
             })),

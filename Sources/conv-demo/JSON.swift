@@ -58,4 +58,10 @@ indirect enum JSON: Equatable {
         }
         return result + "\""
     }
+
+    /// A Float as the shortest decimal that reads back as it ("0.0003", not the Double
+    /// 0.0003000000142492355).
+    static func float(_ value: Float) -> JSON {
+        .number(Double("\(value)") ?? Double(value))
+    }
 }

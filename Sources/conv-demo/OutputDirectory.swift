@@ -44,13 +44,7 @@ final class OutputDirectory: @unchecked Sendable {  // `staged` is only touched 
 
     /// Writes a file into the staging folder; it appears in the directory at `commit`.
     func write(_ bytes: [UInt8], as name: String) throws {
-        let written = bytes.withUnsafeBytes { buffer in
-            FileManager.default.createFile(
-                atPath: staging.appendingPathComponent(name).path,
-                contents: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
-                               count: buffer.count, deallocator: .none))
-        }
-        guard written else {
+        guard createFile(staging.appendingPathComponent(name).path, bytes) else {
             throw CLIError(status: .cannotCreate, message: "cannot write '\(url.appendingPathComponent(name).path)'")
         }
         lock.withLock { staged.append(name) }
@@ -73,5 +67,26 @@ final class OutputDirectory: @unchecked Sendable {  // `staged` is only touched 
     func abandon() {
         try? FileManager.default.removeItem(at: staging)
         if createdDirectory { try? FileManager.default.removeItem(at: url) }
+    }
+}
+
+/// Writes one file atomically: into a temporary file beside it, then renamed over it, so
+/// that the file is either complete or absent (or its old self) whatever happens.
+func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    let target = URL(fileURLWithPath: path)
+    let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
+    guard createFile(temporary.path, bytes), rename(temporary.path, target.path) == 0 else {
+        try? FileManager.default.removeItem(at: temporary)
+        throw CLIError(status: .cannotCreate, message: "cannot write '\(path)'")
+    }
+}
+
+/// Creates (or replaces) a file holding `bytes`, without copying them first.
+private func createFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { buffer in
+        FileManager.default.createFile(
+            atPath: path,
+            contents: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                           count: buffer.count, deallocator: .none))
     }
 }

@@ -9,7 +9,7 @@ struct ExecutableTests {
         (["count-params", "--help"], "help-count-params.txt"),
     ])
     func helpMatchesGolden(arguments: [String], golden: String) throws {
-        let result = try runConvDemo(arguments)
+        let result = try runBuiltBinary(arguments)
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         try expectGolden(result.stdout, golden)
@@ -17,7 +17,7 @@ struct ExecutableTests {
 
     @Test("an unknown command prints error and usage on stderr and exits 64")
     func unknownCommand() throws {
-        let result = try runConvDemo(["frobnicate"])
+        let result = try runBuiltBinary(["frobnicate"])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -27,14 +27,14 @@ struct ExecutableTests {
 
     @Test("an unknown option of a subcommand shows that subcommand's usage")
     func unknownOption() throws {
-        let result = try runConvDemo(["bench", "gemm", "--size", "8"])
+        let result = try runBuiltBinary(["bench", "gemm", "--size", "8"])
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("error: unknown option '--size'\nUsage: conv-demo bench gemm [--sizes <n,n,...>]"))
     }
 
     @Test("bench gemm --json prints one JSON document with a row per size and thread count")
     func benchJSON() throws {
-        let result = try runConvDemo(["bench", "gemm", "--sizes", "8,13", "--threads", "2", "--json"])
+        let result = try runBuiltBinary(["bench", "gemm", "--sizes", "8,13", "--threads", "2", "--json"])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let rows = try #require(document["gemm"] as? [[String: Any]])
@@ -47,7 +47,7 @@ struct ExecutableTests {
 
     @Test("output-size prints the formula with the numbers filled in and what the stride leaves unused")
     func outputSizeText() throws {
-        let result = try runConvDemo(["output-size", "--input", "224", "--kernel", "7", "--stride", "2", "--padding", "3"])
+        let result = try runBuiltBinary(["output-size", "--input", "224", "--kernel", "7", "--stride", "2", "--padding", "3"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("width:  ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1 = ⌊223 / 2⌋ + 1 = 112"))
         #expect(result.stdout.contains("output  112×112 (width × height)"))
@@ -56,7 +56,7 @@ struct ExecutableTests {
 
     @Test("output-size --json gives input, output and unused as width and height")
     func outputSizeJSON() throws {
-        let result = try runConvDemo(["output-size", "--input", "1920x1080", "--kernel", "4x2", "--stride", "3", "--json"])
+        let result = try runBuiltBinary(["output-size", "--input", "1920x1080", "--kernel", "4x2", "--stride", "3", "--json"])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         func size(_ key: String) -> [Int]? {
@@ -69,7 +69,7 @@ struct ExecutableTests {
 
     @Test("an impossible geometry exits 64 with one line naming the number")
     func outputSizeError() throws {
-        let result = try runConvDemo(["output-size", "--input", "5", "--kernel", "7"])
+        let result = try runBuiltBinary(["output-size", "--input", "5", "--kernel", "7"])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("error: kernel height 7 is larger than the input height 5\nUsage: conv-demo output-size"))
@@ -77,7 +77,7 @@ struct ExecutableTests {
 
     @Test("count-params with no options: the 1920×1080 figures, in JSON")
     func countParamsDefault() throws {
-        let result = try runConvDemo(["count-params", "--json"])
+        let result = try runBuiltBinary(["count-params", "--json"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -97,7 +97,7 @@ struct ExecutableTests {
 
     @Test("count-params in words: side by side, thousands separators, the growth table")
     func countParamsText() throws {
-        let result = try runConvDemo(["count-params", "--input", "224x224x3", "--filters", "64", "--stride", "2", "--no-bias"])
+        let result = try runBuiltBinary(["count-params", "--input", "224x224x3", "--filters", "64", "--stride", "2", "--no-bias"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Weight sharing on a 224×224×3 input"))
         #expect(result.stdout.contains("1,728"))            // 64 · 3 · 3 · 3 weights, no biases
@@ -108,7 +108,7 @@ struct ExecutableTests {
 
     @Test("count-params --model: the sample networks' totals and a row per layer")
     func countParamsModel() throws {
-        let result = try runConvDemo(["count-params", "--model", "vgg16", "--json"])
+        let result = try runBuiltBinary(["count-params", "--model", "vgg16", "--json"])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(document["total_params"] as? Int == 138_357_544)
@@ -130,7 +130,7 @@ struct ExecutableTests {
         (["count-params", "--model", "lenet5", "--kernel", "5"], 64, "error: --kernel is for the single-layer comparison"),
     ])
     func countParamsErrors(arguments: [String], status: Int32, prefix: String) throws {
-        let result = try runConvDemo(arguments)
+        let result = try runBuiltBinary(arguments)
         #expect(result.status == status)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")
@@ -144,7 +144,7 @@ struct ExecutableTests {
         try handle.truncate(atOffset: 2 << 20)
         try handle.close()
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try runConvDemo(["count-params", "--model", file.path])
+        let result = try runBuiltBinary(["count-params", "--model", file.path])
         #expect(result.status == 65)
         #expect(result.stderr.hasSuffix("has 2,097,152 bytes; it may have at most 1,048,576\n"))
     }
@@ -154,7 +154,7 @@ struct ExecutableTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-spec-\(UUID().uuidString).txt")
         try "input 32x32x3\n# a comment\n  conv 6 k=5 g=2\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try runConvDemo(["count-params", "--model", file.path])
+        let result = try runBuiltBinary(["count-params", "--model", file.path])
         #expect(result.status == 65)
         #expect(result.stderr == "error: \(file.path):3:3: groups 2 do not divide the 3 input channels\n")
     }

@@ -22,7 +22,7 @@ struct FeatureMapCommandTests {
     func defaultRun() throws {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try runConvDemo(["featuremap", "--json"], in: directory)
+        let result = try runBuiltBinary(["featuremap", "--json"], in: directory)
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(document["input"] as? [String: Int] == ["width": 512, "height": 512, "channels": 1])
@@ -51,7 +51,7 @@ struct FeatureMapCommandTests {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let image = Self.samples.appendingPathComponent("camera.pgm").path
-        let result = try runConvDemo(["featuremap", image, "--kernel", "identity", "--padding", "same", "--out", "maps"], in: directory)
+        let result = try runBuiltBinary(["featuremap", image, "--kernel", "identity", "--padding", "same", "--out", "maps"], in: directory)
         #expect(result.status == 0, "\(result.stderr)")
         let input = try NetpbmImage(reading: Array(try Data(contentsOf: URL(fileURLWithPath: image))))
         let map = try NetpbmImage(reading: Array(try Data(contentsOf: directory.appendingPathComponent("maps/identity.pfm"))))
@@ -64,7 +64,7 @@ struct FeatureMapCommandTests {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         try "kernel wide\n1 0 -1 0 1\n".write(to: directory.appendingPathComponent("k.txt"), atomically: true, encoding: .utf8)
-        let result = try runConvDemo(["featuremap", Self.samples.appendingPathComponent("camera.pgm").path, "--kernel", "k.txt", "--kernel", "sobel-y", "--json"], in: directory)
+        let result = try runBuiltBinary(["featuremap", Self.samples.appendingPathComponent("camera.pgm").path, "--kernel", "k.txt", "--kernel", "sobel-y", "--json"], in: directory)
         #expect(result.status == 0, "\(result.stderr)")
         let maps = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["maps"] as? [[String: Any]])
         #expect(maps.map { $0["name"] as? String } == ["wide", "sobel-y"])
@@ -91,7 +91,7 @@ struct FeatureMapCommandTests {
         try Data("kernel k\n1 x\n".utf8).write(to: directory.appendingPathComponent("bad-kernels.txt"))
         try Data("not a directory".utf8).write(to: directory.appendingPathComponent("a-file"))
         let before = contents(directory)
-        let result = try runConvDemo(arguments, in: directory)
+        let result = try runBuiltBinary(arguments, in: directory)
         #expect(result.status == status)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")

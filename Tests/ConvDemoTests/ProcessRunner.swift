@@ -20,7 +20,7 @@ let productsDirectory: URL = {
 
 /// Runs `conv-demo` with `arguments`, in `directory` if given, and waits for it. Output
 /// goes to temporary files, so no amount of it can block the child on a full pipe.
-func runConvDemo(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+func runBuiltBinary(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }

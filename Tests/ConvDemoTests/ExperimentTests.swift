@@ -1,0 +1,119 @@
+import ConvCore
+import Foundation
+import Testing
+
+@testable import conv_demo
+
+/// The experiments show what they claim, on settings small enough for a debug build.
+struct ExperimentTests {
+    @Test("N(0, 1) without activation explodes within a few layers and overflows around layer 32")
+    func normalExplodes() throws {
+        let experiment = InitStatsExperiment(depth: 40, width: 256, batch: 4, convolution: false, seed: 1, threads: 2)
+        let run = try experiment.run(.normal(mean: 0, standardDeviation: 1), named: "normal", activation: .none) { _ in }
+        #expect(run.std.count == 40)
+        #expect(abs((run.std[0] ?? 0) - 16) < 2)                   // √256 per layer
+        #expect((4...7).contains(run.explodedAt ?? 0))              // 16^5 ≈ 10^6
+        #expect((30...35).contains(run.nonfiniteAt ?? 0))           // 16^32 ≈ Float.max
+        #expect(run.std.last! == nil)
+        #expect(run.vanishedAt == nil)
+    }
+
+    @Test("Kaiming with ReLU keeps the spread; zeros vanish at once; Xavier with ReLU vanishes slowly")
+    func stableAndVanishing() throws {
+        let experiment = InitStatsExperiment(depth: 60, width: 64, batch: 16, convolution: false, seed: 2, threads: 2)
+        let kaiming = try experiment.run(.kaimingNormal(.relu), named: "kaiming", activation: .relu) { _ in }
+        #expect(kaiming.std.allSatisfy { ($0 ?? 0) > 0.05 && ($0 ?? .infinity) < 20 })
+        #expect(kaiming.explodedAt == nil && kaiming.vanishedAt == nil && kaiming.nonfiniteAt == nil)
+        #expect(kaiming.gradientStd.allSatisfy { ($0 ?? 0) > 0.05 && ($0 ?? .infinity) < 20 })
+        let zeros = try experiment.run(.zeros, named: "zeros", activation: .none) { _ in }
+        #expect(zeros.vanishedAt == 1)
+        #expect(zeros.std.allSatisfy { $0 == 0 })
+        let xavier = try experiment.run(.xavierUniform(gain: 1), named: "xavier", activation: .relu) { _ in }
+        #expect((xavier.std.last! ?? 1) < 1e-4)  // (1/√2)^60 of the input's spread
+    }
+
+    @Test("the convolutional variant runs with fan_in = C · 9")
+    func convolutional() throws {
+        let experiment = InitStatsExperiment(depth: 5, width: 4, batch: 2, convolution: true, seed: 3, threads: 2)
+        let run = try experiment.run(.normal(mean: 0, standardDeviation: 1), named: "normal", activation: .none) { _ in }
+        // Each layer multiplies the spread by about √(C · 9) = 6 (less at the padded borders).
+        #expect((3...6.5).contains(run.std[0] ?? 0))
+        #expect(run.gradientStd.count == 5)
+    }
+
+    @Test("constant init: every hidden unit stays identical and the loss stalls; random init breaks the tie")
+    func symmetry() throws {
+        var experiment = SymmetryExperiment()
+        experiment.steps = 150
+        let constant = try experiment.run(weights: .constant(0.5), biases: .zeros, named: "constant") { _ in }
+        let random = try experiment.run(weights: .frameworkDefault, biases: .frameworkDefault, named: "default") { _ in }
+        #expect(constant.maxUnitDifference.allSatisfy { $0 == 0 })
+        #expect(random.maxUnitDifference.last! > 0.5)
+        #expect(random.loss.last! < constant.loss.last! - 0.05)
+        #expect(constant.loss.count == 150)
+    }
+
+    @Test("weight decay: the larger λ, the smaller the weights")
+    func weightDecay() throws {
+        var experiment = WeightDecayExperiment()
+        experiment.epochs = 300
+        experiment.width = 32
+        experiment.testPoints = 50
+        let runs = try [0, 3e-3, 3e-2].map { try experiment.run(lambda: $0) { _ in } }
+        #expect(runs.allSatisfy { $0.trainLoss.count == 300 && $0.testLoss.count == 300 && $0.weightNorm.count == 300 })
+        #expect(runs[0].weightNorm.last! > runs[1].weightNorm.last!)
+        #expect(runs[1].weightNorm.last! > runs[2].weightNorm.last!)
+    }
+
+    @Test("init-stats --json: the documented fields, null for what is never reached or not finite")
+    func initStatsJSON() throws {
+        let result = try runBuiltBinary(["init-stats", "--init", "normal", "--depth", "36", "--width", "256", "--batch", "2", "--no-svg", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let run = try #require((document["runs"] as? [[String: Any]])?.first)
+        #expect(run["init"] as? String == "normal(std=1)")
+        #expect(run["activation"] as? String == "none")
+        let std = try #require(run["std"] as? [Any])
+        #expect(std.count == 36)
+        #expect(std.last is NSNull)
+        #expect(run["vanished_at"] is NSNull)
+        #expect((run["nonfinite_at"] as? Int).map { (30...35).contains($0) } == true)
+    }
+
+    @Test("the experiments write their SVG plot atomically, and refuse nonsense before any work", arguments: [
+        (["init-stats", "--std", "2"], Int32(64), "error: --std goes with --init"),
+        (["init-stats", "--init", "zeros", "--gain", "2"], 64, "error: --gain is for xavier-* and kaiming-* initializers"),
+        (["init-stats", "--init", "normal", "--std", "-1"], 64, "error: --std: '-1' is not a number ≥ 0"),
+        (["init-stats", "--depth", "10000", "--width", "65536", "--batch", "65536"], 64, "error: --depth 10000, --batch 65536 and --width 65536 would keep"),
+        (["symmetry", "--lr", "0"], 64, "error: --lr: '0' must be above 0"),
+        (["weight-decay", "--lambda", "0,-1"], 64, "error: --lambda: '-1' is not a number ≥ 0"),
+        (["weight-decay", "--svg", "/no/such/dir/plot.svg", "--epochs", "2"], 73, "error: cannot write '/no/such/dir/plot.svg'"),
+    ])
+    func errors(arguments: [String], status: Int32, prefix: String) throws {
+        let result = try runBuiltBinary(arguments)
+        #expect(result.status == status)
+        #expect(result.stderr.hasPrefix(prefix), "\(result.stderr)")
+    }
+
+    @Test("symmetry and weight-decay write a plot and JSON with one value per step or epoch")
+    func plotsAndJSON() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-exp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let symmetry = try runBuiltBinary(["symmetry", "--steps", "20", "--json"], in: directory)
+        #expect(symmetry.status == 0)
+        let runs = try #require((try JSONSerialization.jsonObject(with: Data(symmetry.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+        #expect(runs.map { ($0["loss"] as? [Any])?.count } == [20, 20])
+        #expect(runs.map { ($0["max_unit_diff"] as? [Any])?.count } == [20, 20])
+        let decay = try runBuiltBinary(["weight-decay", "--epochs", "15", "--width", "8", "--json"], in: directory)
+        #expect(decay.status == 0)
+        let decayRuns = try #require((try JSONSerialization.jsonObject(with: Data(decay.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+        #expect(decayRuns.map { $0["lambda"] as? Double } == [0, 0.0003, 0.003])
+        #expect(decayRuns.allSatisfy { ($0["weight_norm"] as? [Any])?.count == 15 })
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(files == ["symmetry.svg", "weight-decay.svg"])
+        let svg = try String(contentsOf: directory.appendingPathComponent("symmetry.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.contains("<polyline"))
+    }
+}
