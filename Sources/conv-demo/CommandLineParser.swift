@@ -125,6 +125,20 @@ extension ParsedArguments {
         return try items.map { try parseInteger(String($0), option: name, in: range) }
     }
 
+    /// A finite decimal option, if given.
+    func float(_ name: String) throws -> Float? {
+        guard let text = string(name) else { return nil }
+        guard let value = Float(text), value.isFinite else { throw CLIError.usage("\(name): '\(text)' is not a number", command: command) }
+        return value
+    }
+
+    /// A finite decimal option above 0, if given.
+    func positiveFloat(_ name: String) throws -> Float? {
+        guard let value = try float(name) else { return nil }
+        guard value > 0 else { throw CLIError.usage("\(name): '\(string(name)!)' must be above 0", command: command) }
+        return value
+    }
+
     private func parseInteger(_ text: String, option: String, in range: ClosedRange<Int>) throws -> Int {
         guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
             throw CLIError.usage("\(option): '\(text)' is not an integer", command: command)

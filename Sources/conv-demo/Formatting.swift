@@ -44,3 +44,17 @@ func ratio(_ numerator: Int, _ denominator: Int) -> String {
     default: return String(format: "%.3g×", value)
     }
 }
+
+/// A number in 3 significant digits, scientific beyond 10⁴ and below 10⁻³; "—" for nil.
+func compact(_ value: Double?) -> String {
+    guard let value else { return "—" }
+    if value == 0 { return "0" }
+    let magnitude = abs(value)
+    return magnitude >= 1e4 || magnitude < 1e-3 ? String(format: "%.2e", value) : String(format: "%.3g", value)
+}
+
+/// A parameter as a user would type it: 0.0003, not 3.00e-04; 0, not 0.0.
+func decimal(_ value: Float) -> String {
+    let text = "\(value)"
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+}

@@ -193,11 +193,3 @@ struct InitStatsCommand: Command {
         ])
     }
 }
-
-/// A number in 3 significant digits, scientific beyond 10⁴ and below 10⁻³; "—" for nil.
-func compact(_ value: Double?) -> String {
-    guard let value else { return "—" }
-    if value == 0 { return "0" }
-    let magnitude = abs(value)
-    return magnitude >= 1e4 || magnitude < 1e-3 ? String(format: "%.2e", value) : String(format: "%.3g", value)
-}

@@ -49,7 +49,7 @@ struct SymmetryCommand: Command {
 
     func run() throws {
         let progress = Progress()
-        let constantName = "constant(\(compact(Double(experiment.constant))))"
+        let constantName = "constant(\(decimal(experiment.constant)))"
         let runs = [
             try experiment.run(weights: .constant(experiment.constant), biases: .zeros, named: constantName) { progress.update($0) },
             try experiment.run(weights: .frameworkDefault, biases: .frameworkDefault, named: "default") { progress.update($0) },
@@ -66,7 +66,7 @@ struct SymmetryCommand: Command {
         }
         let results = runs.map { "  \($0.initializer): final loss \(fixed($0.loss.last ?? .nan, 4)), accuracy \(fixed(100 * $0.accuracy, 1))%" }
         return """
-            symmetry: a 2 → \(experiment.hidden) (tanh) → 1 network, two rings of \(experiment.points) points, \(experiment.steps) steps of gradient descent (lr \(compact(Double(experiment.learningRate)))), seed \(experiment.seed)
+            symmetry: a 2 → \(experiment.hidden) (tanh) → 1 network, two rings of \(experiment.points) points, \(experiment.steps) steps of gradient descent (lr \(decimal(experiment.learningRate))), seed \(experiment.seed)
             unit difference: the largest max − min across hidden units of any of their parameters
 
             \(table.rendered())
@@ -95,21 +95,5 @@ struct SymmetryCommand: Command {
             SVGChart.Panel(title: "largest difference between hidden units", xLabel: "step", yLabel: "max − min", logarithmic: false,
                            series: runs.map { SVGChart.Series(name: $0.initializer, values: $0.maxUnitDifference) }),
         ])
-    }
-}
-
-extension ParsedArguments {
-    /// A finite decimal option, if given.
-    func float(_ name: String) throws -> Float? {
-        guard let text = string(name) else { return nil }
-        guard let value = Float(text), value.isFinite else { throw CLIError.usage("\(name): '\(text)' is not a number", command: command) }
-        return value
-    }
-
-    /// A finite decimal option above 0, if given.
-    func positiveFloat(_ name: String) throws -> Float? {
-        guard let value = try float(name) else { return nil }
-        guard value > 0 else { throw CLIError.usage("\(name): '\(string(name)!)' must be above 0", command: command) }
-        return value
     }
 }

@@ -71,7 +71,7 @@ struct WeightDecayCommand: Command {
         print(json ? report(runs).serialized() : text(runs), terminator: json ? "\n" : "")
     }
 
-    private func name(_ lambda: Float) -> String { "λ = \(compact(Double(lambda)))" }
+    private func name(_ lambda: Float) -> String { "λ = \(decimal(lambda))" }
 
     func text(_ runs: [WeightDecayExperiment.Run]) -> String {
         var progressTable = TextTable([("epoch", .right)] + runs.flatMap { run in
@@ -85,12 +85,12 @@ struct WeightDecayCommand: Command {
         var final = TextTable([("λ", .right), ("weight decay 2λ", .right), ("train loss", .right), ("test loss", .right), ("gap", .right), ("‖w‖", .right)])
         for run in runs {
             let (train, test) = (run.trainLoss.last ?? .nan, run.testLoss.last ?? .nan)
-            final.append([compact(Double(run.lambda)), compact(Double(2 * run.lambda)), fixed(train, 4), fixed(test, 4), fixed(test - train, 4), fixed(run.weightNorm.last ?? .nan, 2)])
+            final.append([decimal(run.lambda), decimal(2 * run.lambda), fixed(train, 4), fixed(test, 4), fixed(test - train, 4), fixed(run.weightNorm.last ?? .nan, 2)])
         }
         let e = experiment
         return """
-            weight-decay: a 1 → \(e.width) → \(e.width) → 1 tanh network, \(e.trainingPoints) training samples of sin(2πx) + N(0, \(compact(Double(e.noise)))²), \(e.testPoints) test samples
-            \(e.epochs) epochs of full-batch gradient descent, lr \(compact(Double(e.learningRate))), momentum \(compact(Double(e.momentum))), seed \(e.seed); loss: mean squared error
+            weight-decay: a 1 → \(e.width) → \(e.width) → 1 tanh network, \(e.trainingPoints) training samples of sin(2πx) + N(0, \(decimal(e.noise))²), \(e.testPoints) test samples
+            \(e.epochs) epochs of full-batch gradient descent, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), seed \(e.seed); loss: mean squared error
             λ is the penalty λ‖w‖² (weight decay 2λ); ‖w‖ is the weights' L2 norm, biases excluded
 
             \(progressTable.rendered())

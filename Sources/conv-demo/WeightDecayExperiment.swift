@@ -46,7 +46,7 @@ struct WeightDecayExperiment {
         let ((trainX, trainY), (testX, testY)) = data()
         var run = Run(lambda: lambda, trainLoss: [], testLoss: [], weightNorm: [])
         for epoch in 1...epochs {
-            if epoch % 100 == 0 { progress("λ = \(compact(Double(lambda))): epoch \(epoch)/\(epochs)") }
+            if epoch % 100 == 0 { progress("λ = \(decimal(lambda)): epoch \(epoch)/\(epochs)") }
             // Both losses are measured before the epoch's step, on the same weights.
             let trace = try network.forward(trainX, threads: 1)
             let loss = Loss.meanSquaredError(trace.output, trainY)
