@@ -59,3 +59,22 @@ func expectGradient(
         #expect(error <= 1e-3 * max(1, abs(numeric)), "\(comment): ∂L/∂[\(index)] analytic \(analytic.scalars[index]), numeric \(numeric)", sourceLocation: sourceLocation)
     }
 }
+
+/// Checks an analytic gradient against central differences (L(v + h) − L(v − h)) / 2h of
+/// a loss that is not linear in the variable (batch normalization, an activation): every
+/// coordinate, within `tolerance` · max(1, |numeric|). The variable's values should be of
+/// order 1, so that h = 10⁻² is small against them and large against float rounding.
+func expectNumericGradient(
+    _ analytic: Tensor, of variable: Tensor, loss: (Tensor) -> Double, step: Float = 1e-2, tolerance: Double = 2e-3,
+    _ comment: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(analytic.shape == variable.shape, "\(comment): gradient shape", sourceLocation: sourceLocation)
+    for index in variable.scalars.indices {
+        var plus = variable, minus = variable
+        plus.scalars[index] += step
+        minus.scalars[index] -= step
+        let numeric = (loss(plus) - loss(minus)) / Double(plus.scalars[index] - minus.scalars[index])
+        let error = abs(numeric - Double(analytic.scalars[index]))
+        #expect(error <= tolerance * max(1, abs(numeric)), "\(comment): ∂L/∂[\(index)] analytic \(analytic.scalars[index]), numeric \(numeric)", sourceLocation: sourceLocation)
+    }
+}
