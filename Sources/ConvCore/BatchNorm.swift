@@ -61,35 +61,27 @@ public struct BatchNorm: Sendable {
     ///   training mode, has one value per channel (no variance to take).
     public mutating func forward(_ input: Tensor, mode: Mode) throws(ShapeError) -> Trace {
         let layout = try check(input.shape)
-        let inverseStandardDeviation: [Float]
-        var normalized = Tensor(shape: input.shape)
+        let (shift, inverseStandardDeviation): ([Float], [Float])
         switch mode {
         case .training:
             guard layout.count > 1 else {
                 throw ShapeError("batch normalization in training mode needs more than one value per channel; got input \(input.shape)")
             }
-            var mean = [Float](), variance = [Float]()
+            let m = Double(layout.count)
+            let mean = layout.sums { i, _ in Double(input.scalars[i]) }.map { $0 / m }
+            let variance = layout.sums { i, c in (Double(input.scalars[i]) - mean[c]) * (Double(input.scalars[i]) - mean[c]) }.map { $0 / m }
+            inverseStandardDeviation = variance.map { Float(1 / ($0 + Double(epsilon)).squareRoot()) }
             for c in 0..<channels {
-                let values = layout.indices(of: c).map { Double(input.scalars[$0]) }
-                let m = values.reduce(0, +) / Double(values.count)
-                mean.append(Float(m))
-                variance.append(Float(values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)))
+                runningMean.scalars[c] = (1 - momentum) * runningMean.scalars[c] + momentum * Float(mean[c])
+                runningVariance.scalars[c] = (1 - momentum) * runningVariance.scalars[c] + momentum * Float(variance[c] * m / (m - 1))
             }
-            inverseStandardDeviation = variance.map { 1 / ($0 + epsilon).squareRoot() }
-            let unbiased = Float(layout.count) / Float(layout.count - 1)
-            for c in 0..<channels {
-                runningMean.scalars[c] = (1 - momentum) * runningMean.scalars[c] + momentum * mean[c]
-                runningVariance.scalars[c] = (1 - momentum) * runningVariance.scalars[c] + momentum * variance[c] * unbiased
-            }
-            normalize(input, mean: mean, inverseStandardDeviation: inverseStandardDeviation, into: &normalized, layout: layout)
+            shift = mean.map { Float($0) }
         case .evaluation:
+            shift = runningMean.scalars
             inverseStandardDeviation = runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
-            normalize(input, mean: runningMean.scalars, inverseStandardDeviation: inverseStandardDeviation, into: &normalized, layout: layout)
         }
-        var output = normalized
-        for c in 0..<channels {
-            for i in layout.indices(of: c) { output.scalars[i] = weight.scalars[c] * normalized.scalars[i] + bias.scalars[c] }
-        }
+        let normalized = layout.tensor { i, c in (input.scalars[i] - shift[c]) * inverseStandardDeviation[c] }
+        let output = layout.tensor { i, c in weight.scalars[c] * normalized.scalars[i] + bias.scalars[c] }
         return Trace(output: output, normalized: normalized, inverseStandardDeviation: inverseStandardDeviation, mode: mode)
     }
 
@@ -107,42 +99,59 @@ public struct BatchNorm: Sendable {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this batch norm's output is \(trace.normalized.shape)")
         }
         let layout = try check(outputGradient.shape)
-        var inputGradient = Tensor(shape: outputGradient.shape)
-        var weightGradient = Tensor(shape: [channels]), biasGradient = Tensor(shape: [channels])
-        for c in 0..<channels {
-            let indices = layout.indices(of: c)
-            let sum = indices.reduce(0.0) { $0 + Double(outputGradient.scalars[$1]) }
-            let sumTimesNormalized = indices.reduce(0.0) { $0 + Double(outputGradient.scalars[$1]) * Double(trace.normalized.scalars[$1]) }
-            biasGradient.scalars[c] = Float(sum)
-            weightGradient.scalars[c] = Float(sumTimesNormalized)
-            let scale = weight.scalars[c] * trace.inverseStandardDeviation[c]
-            switch trace.mode {
-            case .training:
-                let (meanGradient, meanGradientTimesNormalized) = (Float(sum) / Float(indices.count), Float(sumTimesNormalized) / Float(indices.count))
-                for i in indices {
-                    inputGradient.scalars[i] = scale * (outputGradient.scalars[i] - meanGradient - trace.normalized.scalars[i] * meanGradientTimesNormalized)
-                }
-            case .evaluation:
-                for i in indices { inputGradient.scalars[i] = scale * outputGradient.scalars[i] }
+        let inputGradient: Tensor
+        let sums = layout.sums { i, _ in Double(outputGradient.scalars[i]) }
+        let sumsTimesNormalized = layout.sums { i, _ in Double(outputGradient.scalars[i]) * Double(trace.normalized.scalars[i]) }
+        let scale = (0..<channels).map { weight.scalars[$0] * trace.inverseStandardDeviation[$0] }
+        switch trace.mode {
+        case .training:
+            let m = Double(layout.count)
+            let (meanGradient, meanGradientTimesNormalized) = (sums.map { Float($0 / m) }, sumsTimesNormalized.map { Float($0 / m) })
+            inputGradient = layout.tensor { i, c in
+                scale[c] * (outputGradient.scalars[i] - meanGradient[c] - trace.normalized.scalars[i] * meanGradientTimesNormalized[c])
             }
+        case .evaluation:
+            inputGradient = layout.tensor { i, c in scale[c] * outputGradient.scalars[i] }
         }
+        let weightGradient = Tensor(shape: [channels], scalars: sumsTimesNormalized.map { Float($0) })
+        let biasGradient = Tensor(shape: [channels], scalars: sums.map { Float($0) })
         return Gradients(input: inputGradient, weight: weightGradient, bias: biasGradient)
     }
 
     /// Where each channel's values lie in an [N, C, …] tensor: `batch` runs of `plane`
     /// consecutive values, `channels · plane` apart.
     private struct Layout {
+        var shape: [Int]
         var batch: Int
         var channels: Int
         var plane: Int
         /// Values per channel: m.
         var count: Int { batch * plane }
 
-        func indices(of channel: Int) -> [Int] {
-            (0..<batch).flatMap { n -> Range<Int> in
-                let start = (n * channels + channel) * plane
-                return start..<start + plane
+        /// Σ of `term(index, channel)` over each channel's values, in Double.
+        func sums(_ term: (_ index: Int, _ channel: Int) -> Double) -> [Double] {
+            var sums = [Double](repeating: 0, count: channels)
+            for n in 0..<batch {
+                for c in 0..<channels {
+                    let start = (n * channels + c) * plane
+                    var sum = 0.0
+                    for i in start..<start + plane { sum += term(i, c) }
+                    sums[c] += sum
+                }
             }
+            return sums
+        }
+
+        /// A tensor of this layout whose value at each index is `value(index, channel)`.
+        func tensor(_ value: (_ index: Int, _ channel: Int) -> Float) -> Tensor {
+            Tensor(shape: shape, unsafeUninitialized: { scalars in
+                for n in 0..<batch {
+                    for c in 0..<channels {
+                        let start = (n * channels + c) * plane
+                        for i in start..<start + plane { scalars[i] = value(i, c) }
+                    }
+                }
+            })
         }
     }
 
@@ -150,12 +159,7 @@ public struct BatchNorm: Sendable {
         guard shape.count >= 2, shape[1] == channels, shape.allSatisfy({ $0 >= 1 }) else {
             throw ShapeError("a batch norm input is [N, \(channels), …] for this layer (\(channels) channels); got \(shape)")
         }
-        return Layout(batch: shape[0], channels: channels, plane: shape.dropFirst(2).reduce(1, *))
+        return Layout(shape: shape, batch: shape[0], channels: channels, plane: shape.dropFirst(2).reduce(1, *))
     }
 
-    private func normalize(_ input: Tensor, mean: [Float], inverseStandardDeviation: [Float], into normalized: inout Tensor, layout: Layout) {
-        for c in 0..<channels {
-            for i in layout.indices(of: c) { normalized.scalars[i] = (input.scalars[i] - mean[c]) * inverseStandardDeviation[c] }
-        }
-    }
 }

@@ -8,3 +8,8 @@ public struct Gradients: Sendable {
     /// ∂L/∂bias, or nil for a layer without bias.
     public var bias: Tensor?
 }
+
+extension Gradients {
+    /// ∂L/∂weight, then ∂L/∂bias if the layer has one: the order of the layer's parameters.
+    public var parameters: [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+}

@@ -11,35 +11,40 @@
 /// price is that each block adds F(x)'s variance to x's: a deep stack grows unless the
 /// branch starts small (docs/stable-training.md).
 public struct ResidualBlock<Branch: Layer>: Sendable {
-    public var first: Branch
-    public var normalization: BatchNorm?
-    public let activation: Activation
+    /// activation(BN(first(x))): the branch up to its second layer.
+    public var head: ActivatedLayer<Branch>
     public var second: Branch
+
+    public var first: Branch {
+        get { head.layer }
+        set { head.layer = newValue }
+    }
+
+    public var normalization: BatchNorm? {
+        get { head.normalization }
+        set { head.normalization = newValue }
+    }
 
     /// What the forward pass keeps for the backward pass.
     public struct Trace: Sendable {
-        public var input: Tensor
-        /// first(x), before the normalization and activation.
-        public var hidden: Tensor
-        public var normalization: BatchNorm.Trace?
-        /// activation(…): the second layer's input.
-        public var activated: Tensor
+        public var head: ActivatedLayer<Branch>.Trace
         /// x + F(x).
         public var output: Tensor
     }
 
-    /// The gradients of the block's input and of the parameters of its three parts.
-    public struct BlockGradients: Sendable {
+    /// What the backward pass computes.
+    public struct Backward: Sendable {
+        /// ∂L/∂x: through the branch, plus ∂L/∂y itself along the identity path.
         public var input: Tensor
-        public var first: Gradients
-        public var normalization: Gradients?
+        public var head: ActivatedLayer<Branch>.Backward
         public var second: Gradients
+
+        /// ∂L/∂parameters, in the order of `ResidualBlock.parameters`.
+        public var parameters: [Tensor] { head.parameters + second.parameters }
     }
 
     public init(first: Branch, normalization: BatchNorm? = nil, activation: Activation, second: Branch) {
-        self.first = first
-        self.normalization = normalization
-        self.activation = activation
+        head = ActivatedLayer(first, normalization: normalization, activation: activation)
         self.second = second
     }
 
@@ -49,31 +54,33 @@ public struct ResidualBlock<Branch: Layer>: Sendable {
     /// - Throws: `ShapeError` when a layer does not fit its input, or F(x) does not have x's
     ///   shape and cannot be added to it.
     public mutating func forward(_ input: Tensor, mode: BatchNorm.Mode = .training, threads: Int? = nil) throws(ShapeError) -> Trace {
-        let hidden = try first(input, threads: threads)
-        let normalized = try normalization?.forward(hidden, mode: mode)
-        let activated = activation.forward(normalized?.output ?? hidden)
-        var output = try second(activated, threads: threads)
+        let headTrace = try head.forward(input, mode: mode, threads: threads)
+        var output = try second(headTrace.output, threads: threads)
         guard output.shape == input.shape else {
             throw ShapeError("a residual block's branch maps \(input.shape) to \(output.shape); it must keep the shape to be added to its input")
         }
         for i in output.scalars.indices { output.scalars[i] += input.scalars[i] }
-        return Trace(input: input, hidden: hidden, normalization: normalized, activated: activated, output: output)
+        return Trace(head: headTrace, output: output)
     }
 
-    /// The backward pass: the branch's gradient, back through second, the activation, the
-    /// normalization and first, plus the identity path's ∂L/∂y itself.
-    public func backward(_ trace: Trace, outputGradient: Tensor, threads: Int? = nil) throws(ShapeError) -> BlockGradients {
-        let secondGradients = try second.backward(input: trace.activated, outputGradient: outputGradient, threads: threads)
-        var gradient = activation.backward(input: trace.normalization?.output ?? trace.hidden, output: trace.activated, outputGradient: secondGradients.input)
-        var normalizationGradients: Gradients?
-        if let normalization, let normalized = trace.normalization {
-            let gradients = try normalization.backward(normalized, outputGradient: gradient)
-            normalizationGradients = gradients
-            gradient = gradients.input
-        }
-        let firstGradients = try first.backward(input: trace.input, outputGradient: gradient, threads: threads)
-        var inputGradient = firstGradients.input
+    /// The backward pass from ∂L/∂y: back through the branch, plus the identity path's ∂L/∂y.
+    public func backward(_ trace: Trace, outputGradient: Tensor, threads: Int? = nil) throws(ShapeError) -> Backward {
+        let secondGradients = try second.backward(input: trace.head.output, outputGradient: outputGradient, threads: threads)
+        let headGradients = try head.backward(trace.head, outputGradient: secondGradients.input, threads: threads)
+        var inputGradient = headGradients.input
         for i in inputGradient.scalars.indices { inputGradient.scalars[i] += outputGradient.scalars[i] }
-        return BlockGradients(input: inputGradient, first: firstGradients, normalization: normalizationGradients, second: secondGradients)
+        return Backward(input: inputGradient, head: headGradients, second: secondGradients)
+    }
+
+    /// The first layer's weight and bias, the batch norm's γ and β, the second layer's weight
+    /// and bias (those that exist): what an optimizer updates.
+    public var parameters: [Tensor] {
+        get { head.parameters + [second.weight] + (second.bias.map { [$0] } ?? []) }
+        set {
+            let headCount = head.parameters.count
+            head.parameters = Array(newValue[..<headCount])
+            second.weight = newValue[headCount]
+            if second.bias != nil { second.bias = newValue[headCount + 1] }
+        }
     }
 }

@@ -8,7 +8,7 @@ let commandTree = CommandSpec(
         Sizes are typed width × height, like a screen resolution: 1920x1080 is 1920 wide
         and 1080 tall; --kernel 7x1 is 7 wide and 1 tall.
         """,
-    subcommands: [CountParamsCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec, WeightDecayCommand.spec, BenchCommand.spec])
+    subcommands: [CountParamsCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec, WeightDecayCommand.spec, StabilityCommand.spec, BenchCommand.spec])
 
 /// Runs the command line and returns the exit status: 0, or a sysexits(3) code after
 /// printing `error: …` on stderr.

@@ -18,6 +18,12 @@ struct InitStatsCommand: Command {
             input's). With no --init, the standard comparison: N(0, 1) and N(0, 1/n) without
             activation, Xavier with tanh (gain 1 and 5/3), Kaiming with ReLU, Xavier (gain 1)
             with ReLU, the framework default with ReLU, and zeros.
+
+            With --batchnorm or --residual, one initializer (--init, default normal with std 1) and
+            one activation, the same layers put together more ways: plain; with a batch norm (training
+            mode) between every layer and its activation; as residual blocks of two layers,
+            y = x + second(activation(first(x))), once as drawn and once with the second layer
+            scaled by 1/√blocks. Residual stacks are measured at the blocks' outputs.
             """,
         options: [
             OptionSpec(name: "--depth", valueName: "N", help: "Layers (default: 100)."),
@@ -28,19 +34,23 @@ struct InitStatsCommand: Command {
             OptionSpec(name: "--gain", valueName: "G|auto", help: "Gain of xavier-* and kaiming-* (default: 1 for Xavier, the activation's for\nKaiming); auto: calculateGain(activation)."),
             OptionSpec(name: "--activation", valueName: "NAME", help: "After every layer: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")) (default: none)."),
             OptionSpec(name: "--conv", help: "Use 3×3 convolutions (fan_in = channels · 9) instead of Linear layers."),
+            OptionSpec(name: "--batchnorm", help: "Also run the stack with batch normalization before every activation."),
+            OptionSpec(name: "--residual", help: "Also run the stack as residual blocks of two layers, the branch as drawn and\nscaled by 1/√blocks (needs an even --depth)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the weights, the batch and the gradient (default: 1)."),
             OptionSpec(name: "--svg", valueName: "FILE", help: "Where to write the plot (default: init-stats.svg)."),
             OptionSpec(name: "--no-svg", help: "Write no plot."),
             OptionSpec(name: "--threads", valueName: "n", help: "Threads, 1…256 (default: all cores)."),
-            OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"init\",\"activation\",\"std\":[…],\"grad_std\":[…],\n\"exploded_at\",\"nonfinite_at\",\"vanished_at\"}]}."),
+            OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"init\",\"activation\",\"network\",\"layers\":[…],\n\"std\":[…],\"grad_std\":[…],\"exploded_at\",\"nonfinite_at\",\"vanished_at\"}]}."),
         ],
         make: { try InitStatsCommand(parsing: $0) })
 
-    /// One configuration to run: an initializer, its name, the activation after it.
+    /// One configuration to run: an initializer, its name, the activation after it, how the
+    /// layers are put together.
     struct Configuration {
         var name: String
         var initializer: Initializer
         var activation: Activation
+        var network = InitStatsExperiment.Network.plain
     }
 
     /// Activations kept for the backward pass may take at most this much memory.
@@ -59,22 +69,33 @@ struct InitStatsCommand: Command {
         experiment.batch = try arguments.integer("--batch", in: 1...65536) ?? (experiment.convolution ? 8 : 256)
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
         experiment.threads = try arguments.integer("--threads", in: 1...256) ?? availableCores
+        let networks: [InitStatsExperiment.Network] = [.plain] + (arguments.flag("--batchnorm") ? [.batchNorm] : [])
+            + (arguments.flag("--residual") ? [.residual, .residualScaled] : [])
+        if networks.contains(.residual) && experiment.depth % 2 != 0 {
+            throw CLIError.usage("--residual needs an even --depth: its blocks hold two layers each; got \(experiment.depth)", command: arguments.command)
+        }
+        // Kept per layer: its output and output gradient, its pre-activation, and with batch
+        // normalization the normalized values and the batch norm's output.
         let perLayer = experiment.batch * experiment.width * (experiment.convolution ? InitStatsExperiment.spatial * InitStatsExperiment.spatial : 1)
-        let bytes = Double(perLayer) * Double(experiment.depth + 1) * 2 * 4
+        let bytes = Double(perLayer) * Double(experiment.depth + 1) * (networks.contains(.batchNorm) ? 5 : 3) * 4
         guard bytes <= Double(Self.memoryLimit) else {
             throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
         }
         json = arguments.flag("--json")
         svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "init-stats.svg"
 
-        guard let schemeName = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue)) else {
-            if let option = ["--std", "--gain", "--activation"].first(where: { arguments.values[$0] != nil }) {
-                throw CLIError.usage("\(option) goes with --init; without --init, init-stats runs the standard comparison", command: arguments.command)
+        let schemeName = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue))
+        if schemeName == nil, let option = ["--std", "--gain"].first(where: { arguments.values[$0] != nil }) {
+            throw CLIError.usage("\(option) goes with --init", command: arguments.command)
+        }
+        if schemeName == nil && networks.count == 1 {
+            if arguments.values["--activation"] != nil {
+                throw CLIError.usage("--activation goes with --init, --batchnorm or --residual; without them, init-stats runs the standard comparison", command: arguments.command)
             }
             configurations = Self.comparison(width: experiment.width, convolution: experiment.convolution)
             return
         }
-        let scheme = InitScheme(rawValue: schemeName)!
+        let scheme = InitScheme(rawValue: schemeName ?? InitScheme.normal.rawValue)!
         let activation = Activation(rawValue: try arguments.choice("--activation", from: Activation.allCases.map(\.rawValue)) ?? "none")!
         let standardDeviation: Float = try arguments.string("--std").map { text in
             guard scheme == .normal else { throw CLIError.usage("--std is for --init normal", command: arguments.command) }
@@ -90,7 +111,7 @@ struct InitStatsCommand: Command {
             return value
         }
         let initializer = scheme.initializer(for: activation, standardDeviation: standardDeviation, gain: gain)
-        configurations = [Configuration(name: Self.name(initializer, scheme: scheme), initializer: initializer, activation: activation)]
+        configurations = networks.map { Configuration(name: Self.name(initializer, scheme: scheme), initializer: initializer, activation: activation, network: $0) }
     }
 
     /// The comparison of the seed material, in its order.
@@ -123,7 +144,7 @@ struct InitStatsCommand: Command {
     func run() throws {
         let progress = Progress()
         let runs = try configurations.enumerated().map { index, configuration in
-            try experiment.run(configuration.initializer, named: configuration.name, activation: configuration.activation) { status in
+            try experiment.run(configuration.initializer, named: configuration.name, activation: configuration.activation, network: configuration.network) { status in
                 progress.update("run \(index + 1)/\(configurations.count): \(status)")
             }
         }
@@ -145,26 +166,33 @@ struct InitStatsCommand: Command {
 
 
             """
-        func at(_ values: [Double?], _ layer: Int) -> String { layer <= values.count ? compact(values[layer - 1]) : "" }
+        func at(_ run: InitStatsExperiment.Run, _ values: [Double?], _ layer: Int) -> String {
+            run.layers.firstIndex(of: layer).map { compact(values[$0]) } ?? ""
+        }
         func layer(_ value: Int?) -> String { value.map(String.init) ?? "—" }
         var body: String
         if runs.count == 1, let run = runs.first {
             var table = TextTable([("layer", .right), ("std", .right), ("gradient std", .right)])
-            for index in 1...experiment.depth { table.append(["\(index)", at(run.std, index), at(run.gradientStd, index)]) }
+            for (index, layer) in run.layers.enumerated() { table.append(["\(layer)", compact(run.std[index]), compact(run.gradientStd[index])]) }
             body = "init \(run.initializer), activation \(run.activation.rawValue)\n\n" + table.rendered()
         } else {
             body = ""
         }
-        let marks = Set([1, 10, experiment.depth / 2, experiment.depth].filter { (1...experiment.depth).contains($0) }).sorted()
-        var summary = TextTable([("init", .left), ("activation", .left)] + marks.map { ("std L\($0)", .right) }
-            + [("grad std L1", .right), ("explodes at", .right), ("inf/NaN at", .right), ("vanishes at", .right)])
+        // Residual stacks are measured every second layer: the marks are rounded up to even.
+        let step = runs.contains { $0.network.isResidual } ? 2 : 1
+        let marks = Set([1, 10, experiment.depth / 2, experiment.depth].map { ($0 + step - 1) / step * step }.filter { (1...experiment.depth).contains($0) }).sorted()
+        let networks = runs.contains { $0.network != .plain }
+        var summary = TextTable([("init", .left), ("activation", .left)] + (networks ? [("network", .left)] : []) + marks.map { ("std L\($0)", .right) }
+            + [("grad std L\(marks[0])", .right), ("explodes at", .right), ("inf/NaN at", .right), ("vanishes at", .right)])
         for run in runs {
-            summary.append([run.initializer, run.activation.rawValue] + marks.map { at(run.std, $0) }
-                + [at(run.gradientStd, 1), layer(run.explodedAt), layer(run.nonfiniteAt), layer(run.vanishedAt)])
+            summary.append([run.initializer, run.activation.rawValue] + (networks ? [run.network.rawValue] : []) + marks.map { at(run, run.std, $0) }
+                + [at(run, run.gradientStd, marks[0]), layer(run.explodedAt), layer(run.nonfiniteAt), layer(run.vanishedAt)])
         }
         body += (body.isEmpty ? "" : "\n") + summary.rendered()
+        let residual = runs.contains { $0.network.isResidual }
+            ? "residual: blocks y = x + second(activation(first(x))) of two layers, measured at their outputs; residual-scaled: second ×1/√\(experiment.depth / 2)\n" : ""
         let plot = svg.map { "\nplot: \($0) (std per layer, log scale: activations and gradients)\n" } ?? ""
-        return header + body + "\n— means never, or not finite; layers count from 1.\n" + plot
+        return header + body + "\n— means never, or not finite; layers count from 1.\n" + residual + plot
     }
 
     func report(_ runs: [InitStatsExperiment.Run]) -> JSON {
@@ -176,6 +204,7 @@ struct InitStatsCommand: Command {
             ("runs", .array(runs.map { run in
                 .object([
                     ("init", .string(run.initializer)), ("activation", .string(run.activation.rawValue)),
+                    ("network", .string(run.network.rawValue)), ("layers", .array(run.layers.map(JSON.int))),
                     ("std", values(run.std)), ("grad_std", values(run.gradientStd)),
                     ("exploded_at", layer(run.explodedAt)), ("nonfinite_at", layer(run.nonfiniteAt)), ("vanished_at", layer(run.vanishedAt)),
                 ])
@@ -185,7 +214,10 @@ struct InitStatsCommand: Command {
 
     func chart(_ runs: [InitStatsExperiment.Run]) -> SVGChart {
         let series = { (values: (InitStatsExperiment.Run) -> [Double?]) in
-            runs.map { SVGChart.Series(name: "\($0.initializer), \($0.activation.rawValue)", values: values($0)) }
+            runs.map { run in
+                SVGChart.Series(name: "\(run.initializer), \(run.activation.rawValue)\(run.network == .plain ? "" : ", \(run.network.rawValue)")",
+                                values: values(run), xStep: run.network.isResidual ? 2 : 1)
+            }
         }
         return SVGChart(title: "init-stats: \(experiment.depth) \(layerName), batch \(experiment.batch), seed \(experiment.seed)", panels: [
             SVGChart.Panel(title: "std of each layer's output", xLabel: "layer", yLabel: "std (log scale)", logarithmic: true, series: series(\.std)),

@@ -6,6 +6,12 @@ import ConvCore
 /// activation. It records the standard deviation of every layer's output, then sends a
 /// random gradient N(0, 1) back from the top (L = Σ g · output) and records the standard
 /// deviation of the gradient reaching every layer's output.
+///
+/// The same layers can be put together three more ways: with a batch norm (training mode,
+/// γ = 1, β = 0) between every layer and its activation, or in residual blocks of two
+/// layers, y = x + second(activation(first(x))), whose second layer starts as drawn or
+/// scaled by 1/√blocks. A residual stack is measured at the blocks' outputs: after every
+/// second layer.
 struct InitStatsExperiment {
     var depth = 100
     var width = 256
@@ -17,10 +23,23 @@ struct InitStatsExperiment {
     /// Side of the feature maps of the convolutional variant.
     static let spatial = 16
 
+    /// How the layers are put together.
+    enum Network: String, CaseIterable {
+        case plain
+        case batchNorm = "batchnorm"
+        case residual
+        case residualScaled = "residual-scaled"
+
+        var isResidual: Bool { self == .residual || self == .residualScaled }
+    }
+
     struct Run {
         var initializer: String
         var activation: Activation
-        /// Standard deviation of layer l's output at index l − 1; nil where not finite.
+        var network: Network
+        /// The layer after which each entry of `std` and `gradientStd` was measured.
+        var layers: [Int]
+        /// Standard deviation of the output after `layers[i]` at index i; nil where not finite.
         var std: [Double?]
         var gradientStd: [Double?]
         var inputStd: Double
@@ -32,65 +51,63 @@ struct InitStatsExperiment {
         var vanishedAt: Int?
     }
 
-    func run(_ initializer: Initializer, named name: String, activation: Activation, progress: (String) -> Void) throws -> Run {
+    func run(_ initializer: Initializer, named name: String, activation: Activation, network: Network = .plain, progress: (String) -> Void) throws -> Run {
         var random = SeededGenerator(seed: seed)
         let shape = convolution ? [batch, width, Self.spatial, Self.spatial] : [batch, width]
         let input = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in random.nextNormal() })
-        let layers = try (0..<depth).map { _ in
-            try Layer(initializer.tensor(convolution ? [width, width, 3, 3] : [width, width], using: &random))
+        let label = "\(name), \(activation.rawValue)\(network == .plain ? "" : ", \(network.rawValue)")"
+        var run = Run(initializer: name, activation: activation, network: network, layers: [], std: [], gradientStd: [], inputStd: standardDeviation(input) ?? 1)
+        if convolution {
+            try measure(&run, input: input, initializer, label: label, random: &random, progress: progress) { try Conv2D(weight: $0, padding: .same) }
+        } else {
+            try measure(&run, input: input, initializer, label: label, random: &random, progress: progress) { try Linear(weight: $0) }
         }
-
-        // Forward, keeping every pre-activation and activation for the way back.
-        var inputs = [input], preactivations: [Tensor] = []
-        var std: [Double?] = [], run = Run(initializer: name, activation: activation, std: [], gradientStd: [], inputStd: standardDeviation(input) ?? 1)
-        for (index, layer) in layers.enumerated() {
-            progress("\(name), \(activation.rawValue): layer \(index + 1)/\(depth) forward")
-            let z = try layer.forward(inputs[index], threads: threads)
-            let x = activation.forward(z)
-            preactivations.append(z)
-            inputs.append(x)
-            let deviation = standardDeviation(x)
-            std.append(deviation)
-            if run.nonfiniteAt == nil && x.scalars.contains(where: { !$0.isFinite }) { run.nonfiniteAt = index + 1 }
-            if run.explodedAt == nil && (deviation ?? .infinity) > 1e6 * run.inputStd { run.explodedAt = index + 1 }
-            if run.vanishedAt == nil, let deviation, deviation < 1e-6 * run.inputStd { run.vanishedAt = index + 1 }
-        }
-        run.std = std
-
-        var gradient = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in random.nextNormal() })
-        var gradientStd = [Double?](repeating: nil, count: depth)
-        for index in stride(from: depth - 1, through: 0, by: -1) {
-            progress("\(name), \(activation.rawValue): layer \(index + 1)/\(depth) backward")
-            gradientStd[index] = standardDeviation(gradient)
-            let throughActivation = activation.backward(input: preactivations[index], output: inputs[index + 1], outputGradient: gradient)
-            gradient = try layers[index].inputGradient(input: inputs[index], outputGradient: throughActivation, threads: threads)
-        }
-        run.gradientStd = gradientStd
         return run
     }
 
-    /// A layer of the stack: a Linear or a Conv2D (3×3, padding same), both bias-free.
-    private enum Layer {
-        case linear(Linear)
-        case conv(Conv2D)
+    private func measure<L: Layer>(
+        _ run: inout Run, input: Tensor, _ initializer: Initializer, label: String, random: inout SeededGenerator,
+        progress: (String) -> Void, layer make: (Tensor) throws -> L
+    ) throws {
+        let weightShape = convolution ? [width, width, 3, 3] : [width, width]
+        func layer(scaledBy scale: Float = 1) throws -> L {
+            var weight = initializer.tensor(weightShape, using: &random)
+            if scale != 1 { weight.scalars = weight.scalars.map { $0 * scale } }
+            return try make(weight)
+        }
+        var stack: LayerStack<L>
+        switch run.network {
+        case .plain, .batchNorm:
+            stack = LayerStack(units: try (0..<depth).map { _ in
+                .layer(ActivatedLayer(try layer(), normalization: run.network == .batchNorm ? BatchNorm(channels: width) : nil, activation: run.activation))
+            })
+        case .residual, .residualScaled:
+            let blocks = depth / 2
+            let scale = run.network == .residualScaled ? 1 / Float(blocks).squareRoot() : 1
+            stack = LayerStack(units: try (0..<blocks).map { _ in
+                .residual(ResidualBlock(first: try layer(), activation: run.activation, second: try layer(scaledBy: scale)))
+            })
+        }
+        let layersPerUnit = depth / stack.units.count
 
-        init(_ weight: Tensor) throws {
-            self = weight.shape.count == 2 ? .linear(try Linear(weight: weight)) : .conv(try Conv2D(weight: weight, padding: .same))
+        let trace = try stack.forward(input, mode: .training, threads: threads) { index in
+            progress("\(label): layer \((index + 1) * layersPerUnit)/\(depth) forward")
+        }
+        for (index, output) in trace.outputs.dropFirst().enumerated() {
+            let layer = (index + 1) * layersPerUnit
+            let deviation = standardDeviation(output)
+            run.layers.append(layer)
+            run.std.append(deviation)
+            if run.nonfiniteAt == nil && output.scalars.contains(where: { !$0.isFinite }) { run.nonfiniteAt = layer }
+            if run.explodedAt == nil && (deviation ?? .infinity) > 1e6 * run.inputStd { run.explodedAt = layer }
+            if run.vanishedAt == nil, let deviation, deviation < 1e-6 * run.inputStd { run.vanishedAt = layer }
         }
 
-        func forward(_ x: Tensor, threads: Int) throws -> Tensor {
-            switch self {
-            case .linear(let layer): try layer(x, threads: threads)
-            case .conv(let layer): try layer(x, threads: threads)
-            }
+        let gradient = Tensor(shape: input.shape, scalars: (0..<input.scalars.count).map { _ in random.nextNormal() })
+        let backward = try stack.backward(trace, outputGradient: gradient, threads: threads) { index in
+            progress("\(label): layer \((index + 1) * layersPerUnit)/\(depth) backward")
         }
-
-        func inputGradient(input: Tensor, outputGradient: Tensor, threads: Int) throws -> Tensor {
-            switch self {
-            case .linear(let layer): try layer.backward(input: input, outputGradient: outputGradient, threads: threads).input
-            case .conv(let layer): try layer.backward(input: input, outputGradient: outputGradient, threads: threads).input
-            }
-        }
+        run.gradientStd = backward.outputs.map(standardDeviation)
     }
 }
 

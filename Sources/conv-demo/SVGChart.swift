@@ -10,6 +10,9 @@ struct SVGChart {
         /// Which palette colour (default: the series' position), so that series can pair up.
         var color: Int? = nil
         var dashed = false
+        /// Steps on the x axis from one value to the next: 2 for a series measured at every
+        /// second layer, which then spans as far as one of twice as many values.
+        var xStep = 1
     }
 
     struct Panel {
@@ -47,7 +50,7 @@ struct SVGChart {
     private func draw(_ panel: Panel, x originX: Double, y originY: Double) -> String {
         let plot = (x: originX + Self.left, y: originY + Self.top,
                     width: Self.panelWidth - Self.left - Self.right, height: Self.panelHeight - Self.top - Self.bottom)
-        let count = max(2, panel.series.map(\.values.count).max() ?? 2)
+        let count = max(2, panel.series.map { $0.values.count * $0.xStep }.max() ?? 2)
         let shown = panel.series.flatMap(\.values).compactMap { $0 }.filter { $0.isFinite && (!panel.logarithmic || $0 > 0) }
         let transform: (Double) -> Double = panel.logarithmic ? { Foundation.log10($0) } : { $0 }
         var (low, high) = (shown.map(transform).min() ?? 0, shown.map(transform).max() ?? 1)
@@ -79,7 +82,7 @@ struct SVGChart {
                     segments.append([])
                     continue
                 }
-                segments[segments.count - 1].append((px(step + 1), py(value)))
+                segments[segments.count - 1].append((px((step + 1) * series.xStep), py(value)))
             }
             for segment in segments where !segment.isEmpty {
                 svg += segment.count == 1

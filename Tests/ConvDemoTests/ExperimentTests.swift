@@ -65,6 +65,33 @@ struct ExperimentTests {
         #expect(runs[1].weightNorm.last! > runs[2].weightNorm.last!)
     }
 
+    @Test("batch norm holds N(0, 1) layers at std 1 where the plain stack explodes, Linear and Conv2D")
+    func batchNormResetsScale() throws {
+        for (convolution, width, batch) in [(false, 64, 16), (true, 4, 3)] {
+            let experiment = InitStatsExperiment(depth: 30, width: width, batch: batch, convolution: convolution, seed: 4, threads: 2)
+            let plain = try experiment.run(.normal(mean: 0, standardDeviation: 1), named: "normal", activation: .none) { _ in }
+            let normalized = try experiment.run(.normal(mean: 0, standardDeviation: 1), named: "normal", activation: .none, network: .batchNorm) { _ in }
+            #expect(plain.explodedAt != nil)
+            #expect(normalized.std.allSatisfy { abs(($0 ?? 0) - 1) < 1e-3 }, "conv \(convolution): \(normalized.std)")
+            #expect(normalized.explodedAt == nil && normalized.vanishedAt == nil)
+            #expect(normalized.gradientStd.allSatisfy { $0 != nil })
+        }
+    }
+
+    @Test("residual blocks are measured every second layer; scaling the branch by 1/√blocks tames the growth")
+    func residualGrowth() throws {
+        let experiment = InitStatsExperiment(depth: 40, width: 64, batch: 16, convolution: false, seed: 5, threads: 2)
+        let residual = try experiment.run(.kaimingNormal(.relu), named: "kaiming", activation: .relu, network: .residual) { _ in }
+        let scaled = try experiment.run(.kaimingNormal(.relu), named: "kaiming", activation: .relu, network: .residualScaled) { _ in }
+        #expect(residual.layers == Array(stride(from: 2, through: 40, by: 2)))
+        #expect(residual.std.count == 20 && residual.gradientStd.count == 20)
+        // Unscaled, each block adds a branch as large as its input: the variance grows about
+        // 3× per block (√3 in std). Scaled, it grows by (1 + 2/20) per block: e² in all.
+        #expect((residual.std.last! ?? 0) > 1e3)
+        #expect((0.5...5).contains(scaled.std.last! ?? 0), "\(scaled.std)")
+        #expect((scaled.gradientStd.first! ?? .infinity) < (residual.gradientStd.first! ?? 0) / 100)
+    }
+
     @Test("init-stats --json: the documented fields, null for what is never reached or not finite")
     func initStatsJSON() throws {
         let result = try runBuiltBinary(["init-stats", "--init", "normal", "--depth", "36", "--width", "256", "--batch", "2", "--no-svg", "--json"])
@@ -80,11 +107,45 @@ struct ExperimentTests {
         #expect((run["nonfinite_at"] as? Int).map { (30...35).contains($0) } == true)
     }
 
+    @Test("init-stats --batchnorm --residual --json: a run per network, each with the layers it was measured at")
+    func initStatsNetworksJSON() throws {
+        let result = try runBuiltBinary(["init-stats", "--batchnorm", "--residual", "--depth", "6", "--width", "8", "--batch", "4", "--no-svg", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let runs = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["network"] as? String } == ["plain", "batchnorm", "residual", "residual-scaled"])
+        #expect(runs.map { $0["init"] as? String } == Array(repeating: "normal(std=1)", count: 4))
+        #expect(runs.map { $0["layers"] as? [Int] } == [[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6], [2, 4, 6], [2, 4, 6]])
+        #expect(runs.map { ($0["std"] as? [Any])?.count } == [6, 6, 3, 3])
+    }
+
+    @Test("stability --json: every variant, one loss and gradient norm per step, null after divergence")
+    func stabilityJSON() throws {
+        let result = try runBuiltBinary(["stability", "--depth", "6", "--width", "8", "--steps", "12", "--lr", "1000", "--no-svg", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let runs = try #require(document["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["variant"] as? String } == ["plain", "clip", "batchnorm", "residual", "all"])
+        #expect(runs.allSatisfy { ($0["loss"] as? [Any])?.count == 12 && ($0["grad_norm"] as? [Any])?.count == 12 })
+        let plain = runs[0]
+        let divergedAt = try #require(plain["diverged_at"] as? Int)
+        #expect((plain["loss"] as? [Any])?[divergedAt - 1] is NSNull)
+        #expect(plain["accuracy"] is NSNull && plain["final_loss"] is NSNull)
+        // The output layer starts at zero: every variant's first loss is ln 4.
+        #expect(runs.allSatisfy { abs((($0["loss"] as? [Any])?.first as? Double ?? 0) - Foundation.log(4.0)) < 1e-6 })
+    }
+
     @Test("the experiments write their SVG plot atomically, and refuse nonsense before any work", arguments: [
         (["init-stats", "--std", "2"], Int32(64), "error: --std goes with --init"),
         (["init-stats", "--init", "zeros", "--gain", "2"], 64, "error: --gain is for xavier-* and kaiming-* initializers"),
         (["init-stats", "--init", "normal", "--std", "-1"], 64, "error: --std: '-1' is not a number ≥ 0"),
         (["init-stats", "--depth", "10000", "--width", "65536", "--batch", "65536"], 64, "error: --depth 10000, --batch 65536 and --width 65536 would keep"),
+        (["init-stats", "--residual", "--depth", "7"], 64, "error: --residual needs an even --depth"),
+        (["init-stats", "--activation", "relu"], 64, "error: --activation goes with --init, --batchnorm or --residual"),
+        (["stability", "--depth", "7"], 64, "error: --depth 7: the residual variants pair the 5 hidden layers into blocks"),
+        (["stability", "--variants", "plain,bogus"], 64, "error: --variants: 'bogus' is not one of plain, clip, batchnorm, residual, all"),
+        (["stability", "--lr", "0"], 64, "error: --lr: '0' must be above 0"),
+        (["stability", "--width", "4096", "--batch", "65536", "--depth", "1000"], 64, "error: --depth 1000, --batch 65536 and --width 4096 would keep"),
+        (["stability", "--steps", "2", "--depth", "4", "--svg", "/no/such/dir/plot.svg"], 73, "error: cannot write '/no/such/dir/plot.svg'"),
         (["symmetry", "--lr", "0"], 64, "error: --lr: '0' must be above 0"),
         (["weight-decay", "--lambda", "0,-1"], 64, "error: --lambda: '-1' is not a number ≥ 0"),
         (["weight-decay", "--svg", "/no/such/dir/plot.svg", "--epochs", "2"], 73, "error: cannot write '/no/such/dir/plot.svg'"),
@@ -115,5 +176,31 @@ struct ExperimentTests {
         let svg = try String(contentsOf: directory.appendingPathComponent("symmetry.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(svg.contains("<polyline"))
+    }
+}
+
+struct StabilityTests {
+    /// Small enough for a debug build; on these settings the plain network stalls at chance.
+    static var small: StabilityExperiment {
+        var experiment = StabilityExperiment()
+        (experiment.depth, experiment.width, experiment.batch, experiment.steps, experiment.seed) = (10, 16, 32, 100, 3)
+        return experiment
+    }
+
+    @Test("at a rate too high for it, the plain network fails where clipping, batch norm and all three train")
+    func remediesTrain() throws {
+        let experiment = Self.small
+        let data = experiment.data()
+        let chance = Foundation.log(4.0)
+        let runs = try parallelMap([StabilityExperiment.Variant.plain, .clip, .batchNorm, .all], threads: 2) { try experiment.run($0, on: data) { _ in } }
+        let plain = runs[0]
+        #expect(plain.divergedAt != nil || (plain.finalLoss ?? .infinity) > chance - 0.05, "plain: \(String(describing: plain.finalLoss))")
+        for run in runs.dropFirst() {
+            #expect(run.divergedAt == nil)
+            #expect((run.finalLoss ?? .infinity) < 0.6 * chance, "\(run.variant): final loss \(String(describing: run.finalLoss))")
+            #expect((run.accuracy ?? 0) > 0.7, "\(run.variant): accuracy \(String(describing: run.accuracy))")
+            #expect(run.loss.count == experiment.steps && run.gradientNorm.count == experiment.steps)
+        }
+        #expect(runs.allSatisfy { abs(($0.loss[0] ?? 0) - chance) < 1e-6 })  // the output layer starts at zero
     }
 }
