@@ -71,15 +71,20 @@ struct InitStatsCommand: Command {
         experiment.threads = try arguments.integer("--threads", in: 1...256) ?? availableCores
         let networks: [InitStatsExperiment.Network] = [.plain] + (arguments.flag("--batchnorm") ? [.batchNorm] : [])
             + (arguments.flag("--residual") ? [.residual, .residualScaled] : [])
+        if networks.contains(.batchNorm) && experiment.batch == 1 && !experiment.convolution {
+            throw CLIError.usage("--batchnorm needs --batch 2 or more: batch statistics need more than one value per channel", command: arguments.command)
+        }
         if networks.contains(.residual) && experiment.depth % 2 != 0 {
             throw CLIError.usage("--residual needs an even --depth: its blocks hold two layers each; got \(experiment.depth)", command: arguments.command)
         }
         // Kept per layer: its output and output gradient, its pre-activation, and with batch
-        // normalization the normalized values and the batch norm's output.
+        // normalization the normalized values and the batch norm's output; and its weight
+        // with the weight's gradient.
         let perLayer = experiment.batch * experiment.width * (experiment.convolution ? InitStatsExperiment.spatial * InitStatsExperiment.spatial : 1)
-        let bytes = Double(perLayer) * Double(experiment.depth + 1) * (networks.contains(.batchNorm) ? 5 : 3) * 4
+        let weights = Double(experiment.width) * Double(experiment.width) * (experiment.convolution ? 9 : 1)
+        let bytes = (Double(perLayer) * (networks.contains(.batchNorm) ? 5 : 3) + 2 * weights) * Double(experiment.depth + 1) * 4
         guard bytes <= Double(Self.memoryLimit) else {
-            throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
+            throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations and weights; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
         }
         json = arguments.flag("--json")
         svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "init-stats.svg"

@@ -63,7 +63,7 @@ struct StabilityCommand: Command {
         experiment.maxNorm = try arguments.positiveFloat("--max-norm") ?? experiment.maxNorm
         experiment.initialization = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue)).flatMap(InitScheme.init) ?? experiment.initialization
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
-        variants = try arguments.string("--variants").map { text in
+        let variants = try arguments.string("--variants").map { text in
             try text.split(separator: ",", omittingEmptySubsequences: false).map { name in
                 guard let variant = StabilityExperiment.Variant(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                     throw CLIError.usage("--variants: '\(name)' is not one of \(StabilityExperiment.Variant.allCases.map(\.rawValue).joined(separator: ", "))", command: arguments.command)
@@ -71,17 +71,25 @@ struct StabilityCommand: Command {
                 return variant
             }
         } ?? StabilityExperiment.Variant.allCases
+        if let repeated = variants.first(where: { variant in variants.filter { $0 == variant }.count > 1 }) {
+            throw CLIError.usage("--variants: '\(repeated.rawValue)' is given twice", command: arguments.command)
+        }
+        self.variants = variants
         if variants.contains(where: \.isResidual) && experiment.hiddenLayers % 2 != 0 {
             throw CLIError.usage("--depth \(experiment.depth): the residual variants pair the \(experiment.hiddenLayers) hidden layers into blocks, so --depth must be even", command: arguments.command)
         }
-        // Kept per layer for the backward pass: about six batch × width tensors (input,
-        // pre-activation, batch norm's normalized values and output, output, gradient).
-        let bytes = Double(experiment.batch) * Double(experiment.width) * Double(experiment.depth) * 6 * 4
+        // Kept per layer: about six batch × width tensors for the backward pass (input,
+        // pre-activation, batch norm's normalized values and output, output, gradient), and
+        // four copies of its width × width weight (the network's, the gradient, and the
+        // optimizer's parameter list and step).
+        // Variants that train at once each keep their own.
+        threads = try arguments.integer("--threads", in: 1...256) ?? availableCores
+        let bytes = (Double(experiment.batch) * 6 + Double(experiment.width) * 4) * Double(experiment.width) * Double(experiment.depth) * 4
+            * Double(min(threads, variants.count))
         guard bytes <= Double(Self.memoryLimit) else {
-            throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) per step; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
+            throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations and weights; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
         }
         every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
-        threads = try arguments.integer("--threads", in: 1...256) ?? availableCores
         svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "stability.svg"
         json = arguments.flag("--json")
     }
