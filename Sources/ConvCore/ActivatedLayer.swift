@@ -3,8 +3,8 @@
 ///     y = activation(BN(layer(x)))     or     y = activation(layer(x))
 ///
 /// the unit deep networks are stacked from (torchvision's `Conv2dNormActivation`). The
-/// batch norm sits between the layer and the activation, as in Ioffe & Szegedy, so the
-/// activation always sees inputs of mean 0 and variance 1 (before γ and β).
+/// batch norm sits between the layer and the activation, as in Ioffe & Szegedy, so in
+/// training mode the activation sees inputs of mean 0 and variance 1 (before γ and β).
 public struct ActivatedLayer<L: Layer>: Sendable {
     public var layer: L
     public var normalization: BatchNorm?

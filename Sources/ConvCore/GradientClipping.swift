@@ -6,8 +6,9 @@
 /// (docs/stable-training.md).
 
 /// The L2 norm of all gradients together, as if they were one vector:
-/// ‖g‖ = √(Σ over every tensor and element of g²). Each tensor's sum of squares is taken in
-/// Double, as PyTorch does on the CPU; the result is a Float, so a norm beyond
+/// ‖g‖ = √(Σ over every tensor and element of g²). The squares are summed in Double
+/// (PyTorch takes each tensor's norm, then the norm of those norms: the same number up to
+/// rounding); the result is a Float, as PyTorch's, so a norm beyond
 /// `Float.greatestFiniteMagnitude` is infinite.
 public func globalNorm(_ gradients: [Tensor]) -> Float {
     Float(gradients.reduce(0.0) { sum, gradient in
@@ -15,9 +16,10 @@ public func globalNorm(_ gradients: [Tensor]) -> Float {
     }.squareRoot())
 }
 
-/// Scales every gradient by `maxNorm / (norm + 1e-6)` when their global norm exceeds
-/// `maxNorm`, so the step points the same way but is at most `maxNorm` long (times the
-/// learning rate). Returns the norm before clipping.
+/// Scales every gradient by c = `maxNorm / (norm + 1e-6)` when c < 1, that is when the
+/// global norm exceeds `maxNorm − 1e-6` (PyTorch clamps c at 1), so the step points the same
+/// way but is at most `maxNorm` long (times the learning rate). Returns the norm before
+/// clipping.
 ///
 /// - Throws: `NonFiniteGradientNorm`, leaving the gradients as they are, when the norm is
 ///   infinite or NaN: scaling by 0 or NaN would hide the failure (PyTorch's

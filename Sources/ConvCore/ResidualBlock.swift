@@ -77,6 +77,7 @@ public struct ResidualBlock<Branch: Layer>: Sendable {
     public var parameters: [Tensor] {
         get { head.parameters + [second.weight] + (second.bias.map { [$0] } ?? []) }
         set {
+            precondition(newValue.count == parameters.count, "ResidualBlock.parameters: \(newValue.count) tensors for \(parameters.count)")
             let headCount = head.parameters.count
             head.parameters = Array(newValue[..<headCount])
             second.weight = newValue[headCount]

@@ -102,13 +102,13 @@ struct LayerStack<L: Layer>: Sendable {
     var parameters: [Tensor] {
         get { units.flatMap(\.parameters) }
         set {
+            let counts = units.map(\.parameters.count)
+            precondition(newValue.count == counts.reduce(0, +), "LayerStack.parameters: \(newValue.count) tensors for \(counts.reduce(0, +))")
             var start = 0
-            for index in units.indices {
-                let count = units[index].parameters.count
+            for (index, count) in counts.enumerated() {
                 units[index].parameters = Array(newValue[start..<start + count])
                 start += count
             }
-            precondition(start == newValue.count, "LayerStack.parameters: \(newValue.count) tensors for \(start)")
         }
     }
 }

@@ -10,7 +10,7 @@ struct StabilityCommand: Command {
         path: ["stability"],
         abstract: "Train a deep MLP plain, with gradient clipping, batch norm, residual blocks and all three; see which survive.",
         discussion: """
-            A --depth-layer ReLU MLP (16 → --width → … → 4, Kaiming-normal weights, zero biases) learns
+            A --depth-layer ReLU MLP (16 → --width → … → 4, weights from --init, zero biases) learns
             a synthetic 4-class task made from the seed (16-D points around 8 random centres, two per
             class) by SGD on mini-batches of --batch, cross-entropy, for --steps steps at --lr. Each
             variant starts from the same weights and sees the same batches:
@@ -23,7 +23,8 @@ struct StabilityCommand: Command {
 
             Prints every --every steps the mini-batch loss and the global gradient norm before
             clipping, then the loss over the training set, the accuracy on 2048 fresh test points,
-            and the first step whose loss or gradient norm is not finite (training stops there).
+            and the first step whose loss or gradient norm is not finite, or whose update leaves a
+            weight that is not (training stops there).
             Chance is a loss of ln 4 = 1.386 and an accuracy of 25%.
             """,
         options: [
@@ -44,7 +45,8 @@ struct StabilityCommand: Command {
         ],
         make: { try StabilityCommand(parsing: $0) })
 
-    /// Tensors kept for one step's backward pass may take at most this much memory.
+    /// What the variants training at once keep (the activations of a step for its backward
+    /// pass, the weights, their gradients) may take at most this much memory.
     static let memoryLimit = 4 << 30
 
     var experiment = StabilityExperiment()
@@ -62,7 +64,7 @@ struct StabilityCommand: Command {
         experiment.batch = try arguments.integer("--batch", in: 2...65536) ?? experiment.batch
         experiment.maxNorm = try arguments.positiveFloat("--max-norm") ?? experiment.maxNorm
         experiment.initialization = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue)).flatMap(InitScheme.init) ?? experiment.initialization
-        experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
+        experiment.seed = try arguments.integer("--seed", in: 0...Int.max).map(UInt64.init) ?? experiment.seed
         let variants = try arguments.string("--variants").map { text in
             try text.split(separator: ",", omittingEmptySubsequences: false).map { name in
                 guard let variant = StabilityExperiment.Variant(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -147,9 +149,16 @@ struct StabilityCommand: Command {
         ])
     }
 
+    /// At most this many points per line: a long run is plotted every k-th step.
+    static let plottedSteps = 1000
+
     func chart(_ runs: [StabilityExperiment.Run]) -> SVGChart {
+        let every = (experiment.steps + Self.plottedSteps - 1) / Self.plottedSteps
         let series = { (values: (StabilityExperiment.Run) -> [Double?]) in
-            runs.map { SVGChart.Series(name: $0.variant.rawValue, values: values($0)) }
+            runs.map { run in
+                let all = values(run)
+                return SVGChart.Series(name: run.variant.rawValue, values: stride(from: every - 1, to: all.count, by: every).map { all[$0] }, xStep: every)
+            }
         }
         return SVGChart(title: "stability: a \(experiment.depth)-layer MLP, lr \(decimal(experiment.learningRate)), seed \(experiment.seed)", panels: [
             SVGChart.Panel(title: "mini-batch loss", xLabel: "step", yLabel: "cross-entropy (log scale)", logarithmic: true, series: series(\.loss)),

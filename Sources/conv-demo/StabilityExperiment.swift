@@ -61,11 +61,14 @@ struct StabilityExperiment {
         var loss: [Double?]
         /// The global gradient norm of every step, before clipping; nil where not finite.
         var gradientNorm: [Double?]
-        /// The first step whose loss or gradient norm is not finite: training stops there.
+        /// The first step whose loss or gradient norm is not finite, or whose update leaves a
+        /// weight that is not: training stops there.
         var divergedAt: Int?
-        /// Cross-entropy over the whole training set after the last step (evaluation mode).
+        /// Cross-entropy over the whole training set after the last step (evaluation mode);
+        /// nil after a divergence, or when an output is not finite.
         var finalLoss: Double?
-        /// Share of the test set classified right after the last step (evaluation mode).
+        /// Share of the test set classified right after the last step (evaluation mode); nil
+        /// after a divergence, or when an output is not finite.
         var accuracy: Double?
     }
 
@@ -123,28 +126,53 @@ struct StabilityExperiment {
             let trace = try network.forward(inputs, mode: .training, threads: 1)
             let loss = Loss.crossEntropy(logits: trace.output, labels: picks.map { data.train.labels[$0] })
             var gradients = try network.backward(trace, outputGradient: loss.gradient, threads: 1).parameters
-            let norm = globalNorm(gradients)
+            let norm = variant.clips ? clip(&gradients) : globalNorm(gradients)
             run.loss.append(loss.value.isFinite ? Double(loss.value) : nil)
             run.gradientNorm.append(norm.isFinite ? Double(norm) : nil)
-            guard loss.value.isFinite, norm.isFinite else {
+            if loss.value.isFinite && norm.isFinite {
+                var parameters = network.parameters
+                optimizer.step(&parameters, gradients: gradients)
+                network.parameters = parameters
+            }
+            guard loss.value.isFinite, norm.isFinite, network.parameters.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) else {
                 run.divergedAt = step
                 run.loss += [Double?](repeating: nil, count: steps - step)
                 run.gradientNorm += [Double?](repeating: nil, count: steps - step)
                 return run
             }
-            if variant.clips { try clipGradientNorm(&gradients, maxNorm: maxNorm) }
-            var parameters = network.parameters
-            optimizer.step(&parameters, gradients: gradients)
-            network.parameters = parameters
         }
-        let final = Loss.crossEntropy(logits: try network.forward(data.train.inputs, mode: .evaluation, threads: 1).output, labels: data.train.labels)
-        run.finalLoss = final.value.isFinite ? Double(final.value) : nil
-        let logits = try network.forward(data.test.inputs, mode: .evaluation, threads: 1).output
-        let correct = data.test.labels.indices.filter { row in
-            let scores = logits.scalars[row * classes..<(row + 1) * classes]
-            return scores.allSatisfy(\.isFinite) && scores.firstIndex(of: scores.max()!)! - row * classes == data.test.labels[row]
-        }.count
-        run.accuracy = Double(correct) / Double(data.test.labels.count)
+        run.finalLoss = try evaluate(network, on: data.train).flatMap { $0.loss.isFinite ? $0.loss : nil }
+        run.accuracy = try evaluate(network, on: data.test)?.accuracy
         return run
+    }
+
+    /// The global norm before clipping, clipping the gradients to `maxNorm` (an infinite or
+    /// NaN norm is returned as it is, and the gradients are left alone).
+    private func clip(_ gradients: inout [Tensor]) -> Float {
+        do {
+            return try clipGradientNorm(&gradients, maxNorm: maxNorm)
+        } catch {
+            return error.norm
+        }
+    }
+
+    /// Mean cross-entropy and accuracy in evaluation mode, `batch` rows at a time so that the
+    /// memory is that of a training step; nil when an output is not finite.
+    private func evaluate(_ network: LayerStack<Linear>, on data: Dataset) throws -> (loss: Double, accuracy: Double)? {
+        var network = network
+        var (lossSum, correct) = (0.0, 0)
+        for start in stride(from: 0, to: data.labels.count, by: batch) {
+            let rows = min(batch, data.labels.count - start)
+            let inputs = Tensor(shape: [rows, features], scalars: Array(data.inputs.scalars[start * features..<(start + rows) * features]))
+            let logits = try network.forward(inputs, mode: .evaluation, threads: 1).output
+            guard logits.scalars.allSatisfy(\.isFinite) else { return nil }
+            let labels = Array(data.labels[start..<start + rows])
+            lossSum += Double(Loss.crossEntropy(logits: logits, labels: labels).value) * Double(rows)
+            correct += (0..<rows).filter { row in
+                let scores = logits.scalars[row * classes..<(row + 1) * classes]
+                return scores.firstIndex(of: scores.max()!)! - row * classes == labels[row]
+            }.count
+        }
+        return (lossSum / Double(data.labels.count), Double(correct) / Double(data.labels.count))
     }
 }

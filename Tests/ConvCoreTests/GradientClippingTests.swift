@@ -24,12 +24,16 @@ struct GradientClippingTests {
         #expect(abs(globalNorm(gradients) - 6.5) < 1e-5)
     }
 
-    @Test("a norm at or below maxNorm leaves the gradients untouched")
+    @Test("a norm below maxNorm leaves the gradients untouched; a norm equal to it is scaled by maxNorm / (norm + 1e-6), as in PyTorch")
     func keepsSmallGradients() throws {
         let original = [Tensor(shape: [2], scalars: [0.3, -0.4])]
         var gradients = original
         #expect(try clipGradientNorm(&gradients, maxNorm: 1) == 0.5)
         #expect(gradients == original)
+        #expect(try clipGradientNorm(&gradients, maxNorm: 0.5) == 0.5)
+        let coefficient: Float = 0.5 / (0.5 + 1e-6)
+        #expect(gradients[0].scalars == [0.3 * coefficient, -0.4 * coefficient])
+        #expect(gradients != original)
     }
 
     @Test("an infinite or NaN norm is reported and not applied", arguments: [Float.infinity, -Float.infinity, .nan])

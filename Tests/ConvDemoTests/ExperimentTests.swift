@@ -128,7 +128,9 @@ struct ExperimentTests {
         #expect(runs.allSatisfy { ($0["loss"] as? [Any])?.count == 12 && ($0["grad_norm"] as? [Any])?.count == 12 })
         let plain = runs[0]
         let divergedAt = try #require(plain["diverged_at"] as? Int)
-        #expect((plain["loss"] as? [Any])?[divergedAt - 1] is NSNull)
+        let loss = try #require(plain["loss"] as? [Any]), norm = try #require(plain["grad_norm"] as? [Any])
+        #expect(loss[divergedAt...].allSatisfy { $0 is NSNull } && norm[divergedAt...].allSatisfy { $0 is NSNull })
+        #expect(loss[..<(divergedAt - 1)].allSatisfy { $0 is Double })
         #expect(plain["accuracy"] is NSNull && plain["final_loss"] is NSNull)
         // The output layer starts at zero: every variant's first loss is ln 4.
         #expect(runs.allSatisfy { abs((($0["loss"] as? [Any])?.first as? Double ?? 0) - Foundation.log(4.0)) < 1e-6 })
@@ -190,13 +192,13 @@ struct StabilityTests {
         return experiment
     }
 
-    @Test("at a rate too high for it, the plain network fails where clipping, batch norm and all three train")
+    @Test("at a rate too high for it, the plain and residual networks fail where clipping, batch norm and all three train")
     func remediesTrain() throws {
         let experiment = Self.small
         let data = experiment.data()
         let chance = Foundation.log(4.0)
-        let runs = try parallelMap([StabilityExperiment.Variant.plain, .clip, .batchNorm, .all], threads: 2) { try experiment.run($0, on: data) { _ in } }
-        let plain = runs[0]
+        var runs = try parallelMap([StabilityExperiment.Variant.plain, .clip, .batchNorm, .all, .residual], threads: 2) { try experiment.run($0, on: data) { _ in } }
+        let (plain, residual) = (runs[0], runs.removeLast())
         #expect(plain.divergedAt != nil || (plain.finalLoss ?? .infinity) > chance - 0.05, "plain: \(String(describing: plain.finalLoss))")
         for run in runs.dropFirst() {
             #expect(run.divergedAt == nil)
@@ -205,5 +207,25 @@ struct StabilityTests {
             #expect(run.loss.count == experiment.steps && run.gradientNorm.count == experiment.steps)
         }
         #expect(runs.allSatisfy { abs(($0.loss[0] ?? 0) - chance) < 1e-6 })  // the output layer starts at zero
+        // Nothing bounds the residual network's step: at this rate it diverges, and early.
+        #expect((residual.divergedAt ?? .max) < 20 && residual.accuracy == nil && residual.finalLoss == nil)
+        #expect(residual.loss.count == experiment.steps && residual.loss.last! == nil)
+    }
+}
+
+struct SVGChartTests {
+    @Test("a series measured every second step spans as far as one of twice as many values")
+    func xStep() {
+        let chart = SVGChart(title: "t", panels: [SVGChart.Panel(title: "p", xLabel: "x", yLabel: "y", logarithmic: false, series: [
+            SVGChart.Series(name: "every step", values: [1, 2, 3, 4, 5, 6]),
+            SVGChart.Series(name: "every second step", values: [2, 4, 6], xStep: 2),
+        ])])
+        let lines = chart.svg.split(separator: "\n").filter { $0.contains("<polyline") }
+        #expect(lines.count == 2)
+        func points(_ line: Substring) -> [Substring] { line.split(separator: "\"").first { $0.contains(",") && !$0.contains("url") }!.split(separator: " ") }
+        let (first, second) = (points(lines[0]), points(lines[1]))
+        #expect(first.count == 6 && second.count == 3)
+        // The same points: the second series' values are those of the first at steps 2, 4, 6.
+        #expect(second == [first[1], first[3], first[5]])
     }
 }
