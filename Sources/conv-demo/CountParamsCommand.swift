@@ -80,9 +80,9 @@ struct CountParamsCommand: Command {
     func run() throws {
         switch mode {
         case .layer(let comparison):
-            print(json ? comparison.json.serialized() : comparison.text, terminator: json ? "\n" : "")
+            printResult(asJSON: json, comparison.json, text: comparison.text)
         case .model(let summary, let source):
-            print(json ? summary.json.serialized() : summary.text(source: source), terminator: json ? "\n" : "")
+            printResult(asJSON: json, summary.json, text: summary.text(source: source))
         }
     }
 

@@ -118,7 +118,7 @@ struct FeatureMapCommand: Command {
         progress.clear()
 
         let path = { (name: String) in (output as NSString).appendingPathComponent(name) }
-        print(json ? report(maps, path: path).serialized() : summary(source, picture, maps, path: path), terminator: json ? "\n" : "")
+        printResult(asJSON: json, report(maps, path: path), text: summary(source, picture, maps, path: path))
     }
 
     // MARK: - Inputs

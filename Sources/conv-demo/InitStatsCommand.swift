@@ -37,8 +37,7 @@ struct InitStatsCommand: Command {
             OptionSpec(name: "--batchnorm", help: "Also run the stack with batch normalization before every activation."),
             OptionSpec(name: "--residual", help: "Also run the stack as residual blocks of two layers, the branch as drawn and\nscaled by 1/√blocks (needs an even --depth)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the weights, the batch and the gradient (default: 1)."),
-            OptionSpec(name: "--svg", valueName: "FILE", help: "Where to write the plot (default: init-stats.svg)."),
-            OptionSpec(name: "--no-svg", help: "Write no plot."),
+        ] + OptionSpec.plot(default: "init-stats.svg") + [
             OptionSpec(name: "--threads", valueName: "n", help: "Threads, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"init\",\"activation\",\"network\",\"layers\":[…],\n\"std\":[…],\"grad_std\":[…],\"exploded_at\",\"nonfinite_at\",\"vanished_at\"}]}."),
         ],
@@ -87,7 +86,7 @@ struct InitStatsCommand: Command {
             throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations and weights; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
         }
         json = arguments.flag("--json")
-        svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "init-stats.svg"
+        svg = arguments.plotPath(default: "init-stats.svg")
 
         let schemeName = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue))
         if schemeName == nil, let option = ["--std", "--gain"].first(where: { arguments.values[$0] != nil }) {
@@ -154,8 +153,8 @@ struct InitStatsCommand: Command {
             }
         }
         progress.clear()
-        if let svg { try writeAtomically(Array(chart(runs).svg.utf8), to: svg) }
-        print(json ? report(runs).serialized() : text(runs), terminator: json ? "\n" : "")
+        if let svg { try chart(runs).write(to: svg) }
+        printResult(asJSON: json, report(runs), text: text(runs))
     }
 
     private var layerName: String {
@@ -201,7 +200,6 @@ struct InitStatsCommand: Command {
     }
 
     func report(_ runs: [InitStatsExperiment.Run]) -> JSON {
-        func values(_ list: [Double?]) -> JSON { .array(list.map { $0.map(JSON.number) ?? .null }) }
         func layer(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
         return .object([
             ("depth", .int(experiment.depth)), ("width", .int(experiment.width)), ("batch", .int(experiment.batch)),
@@ -210,7 +208,7 @@ struct InitStatsCommand: Command {
                 .object([
                     ("init", .string(run.initializer)), ("activation", .string(run.activation.rawValue)),
                     ("network", .string(run.network.rawValue)), ("layers", .array(run.layers.map(JSON.int))),
-                    ("std", values(run.std)), ("grad_std", values(run.gradientStd)),
+                    ("std", JSON.numbers(run.std)), ("grad_std", JSON.numbers(run.gradientStd)),
                     ("exploded_at", layer(run.explodedAt)), ("nonfinite_at", layer(run.nonfiniteAt)), ("vanished_at", layer(run.vanishedAt)),
                 ])
             })),

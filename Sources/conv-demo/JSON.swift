@@ -11,6 +11,9 @@ indirect enum JSON: Equatable {
 
     static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.serialized() == rhs.serialized() }
 
+    /// An array of numbers, `null` where a value is missing.
+    static func numbers(_ values: [Double?]) -> JSON { .array(values.map { $0.map(JSON.number) ?? .null }) }
+
     /// Two-space indented text; arrays of plain values stay on one line.
     func serialized(indent: String = "") -> String {
         switch self {
@@ -64,4 +67,10 @@ indirect enum JSON: Equatable {
     static func float(_ value: Float) -> JSON {
         .number(Double("\(value)") ?? Double(value))
     }
+}
+
+/// Prints a command's result on stdout: the JSON document when `asJSON` (and nothing else),
+/// or else the text, which ends in its own newline.
+func printResult(asJSON: Bool, _ document: @autoclosure () -> JSON, text: @autoclosure () -> String) {
+    print(asJSON ? document().serialized() : text(), terminator: asJSON ? "\n" : "")
 }

@@ -42,7 +42,7 @@ struct OutputSizeCommand: Command {
     }
 
     func run() {
-        print(json ? report.serialized() : text, terminator: json ? "\n" : "")
+        printResult(asJSON: json, report, text: text)
     }
 
     var text: String {

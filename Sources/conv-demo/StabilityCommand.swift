@@ -38,8 +38,7 @@ struct StabilityCommand: Command {
             OptionSpec(name: "--variants", valueName: "V,V,...", help: "Which to train: \(StabilityExperiment.Variant.allCases.map(\.rawValue).joined(separator: ", ")) (default: all five)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the task, the weights and the batches (default: 1)."),
             OptionSpec(name: "--every", valueName: "K", help: "Print every K-th step (default: steps/10)."),
-            OptionSpec(name: "--svg", valueName: "FILE", help: "Where to write the plot (default: stability.svg)."),
-            OptionSpec(name: "--no-svg", help: "Write no plot."),
+        ] + OptionSpec.plot(default: "stability.svg") + [
             OptionSpec(name: "--threads", valueName: "n", help: "Variants trained at once, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"variant\",\"loss\":[…],\"grad_norm\":[…],\n\"final_loss\",\"accuracy\",\"diverged_at\"}]}."),
         ],
@@ -92,7 +91,7 @@ struct StabilityCommand: Command {
             throw CLIError.usage("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations and weights; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))", command: arguments.command)
         }
         every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
-        svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "stability.svg"
+        svg = arguments.plotPath(default: "stability.svg")
         json = arguments.flag("--json")
     }
 
@@ -104,8 +103,8 @@ struct StabilityCommand: Command {
             try experiment.run(variant, on: data) { progress.update($0) }
         }
         progress.clear()
-        if let svg { try writeAtomically(Array(chart(runs).svg.utf8), to: svg) }
-        print(json ? report(runs).serialized() : text(runs), terminator: json ? "\n" : "")
+        if let svg { try chart(runs).write(to: svg) }
+        printResult(asJSON: json, report(runs), text: text(runs))
     }
 
     private func value(_ number: Double?, _ digits: Int) -> String { number.map { fixed($0, digits) } ?? "—" }
@@ -134,14 +133,13 @@ struct StabilityCommand: Command {
     }
 
     func report(_ runs: [StabilityExperiment.Run]) -> JSON {
-        func values(_ list: [Double?]) -> JSON { .array(list.map { $0.map(JSON.number) ?? .null }) }
         return .object([
             ("depth", .int(experiment.depth)), ("width", .int(experiment.width)), ("lr", .float(experiment.learningRate)),
             ("steps", .int(experiment.steps)), ("batch", .int(experiment.batch)), ("max_norm", .float(experiment.maxNorm)),
             ("classes", .int(experiment.classes)), ("seed", .int(Int(experiment.seed))),
             ("runs", .array(runs.map { run in
                 .object([
-                    ("variant", .string(run.variant.rawValue)), ("loss", values(run.loss)), ("grad_norm", values(run.gradientNorm)),
+                    ("variant", .string(run.variant.rawValue)), ("loss", .numbers(run.loss)), ("grad_norm", .numbers(run.gradientNorm)),
                     ("final_loss", run.finalLoss.map(JSON.number) ?? .null), ("accuracy", run.accuracy.map(JSON.number) ?? .null),
                     ("diverged_at", run.divergedAt.map(JSON.int) ?? .null),
                 ])

@@ -24,8 +24,7 @@ struct SymmetryCommand: Command {
             OptionSpec(name: "--points", valueName: "N", help: "Training points, 2…100000 (default: 200)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the data and of the random weights (default: 1)."),
             OptionSpec(name: "--every", valueName: "K", help: "Print every K-th step (default: steps/10)."),
-            OptionSpec(name: "--svg", valueName: "FILE", help: "Where to write the plot (default: symmetry.svg)."),
-            OptionSpec(name: "--no-svg", help: "Write no plot."),
+        ] + OptionSpec.plot(default: "symmetry.svg") + [
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"init\",\"loss\":[…],\"max_unit_diff\":[…]}]}."),
         ],
         make: { try SymmetryCommand(parsing: $0) })
@@ -43,7 +42,7 @@ struct SymmetryCommand: Command {
         experiment.learningRate = try arguments.positiveFloat("--lr") ?? experiment.learningRate
         experiment.constant = try arguments.float("--constant") ?? experiment.constant
         every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
-        svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "symmetry.svg"
+        svg = arguments.plotPath(default: "symmetry.svg")
         json = arguments.flag("--json")
     }
 
@@ -55,8 +54,8 @@ struct SymmetryCommand: Command {
             try experiment.run(weights: .frameworkDefault, biases: .frameworkDefault, named: "default") { progress.update($0) },
         ]
         progress.clear()
-        if let svg { try writeAtomically(Array(chart(runs).svg.utf8), to: svg) }
-        print(json ? report(runs).serialized() : text(runs), terminator: json ? "\n" : "")
+        if let svg { try chart(runs).write(to: svg) }
+        printResult(asJSON: json, report(runs), text: text(runs))
     }
 
     func text(_ runs: [SymmetryExperiment.Run]) -> String {

@@ -26,8 +26,7 @@ struct WeightDecayCommand: Command {
             OptionSpec(name: "--noise", valueName: "S", help: "Standard deviation of the noise on the targets (default: 0.3)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the data and of the weights (default: 1)."),
             OptionSpec(name: "--every", valueName: "K", help: "Print every K-th epoch (default: epochs/10)."),
-            OptionSpec(name: "--svg", valueName: "FILE", help: "Where to write the plot (default: weight-decay.svg)."),
-            OptionSpec(name: "--no-svg", help: "Write no plot."),
+        ] + OptionSpec.plot(default: "weight-decay.svg") + [
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"lambda\",\"train_loss\":[…],\"test_loss\":[…],\n\"weight_norm\":[…]}]}."),
         ],
         make: { try WeightDecayCommand(parsing: $0) })
@@ -59,7 +58,7 @@ struct WeightDecayCommand: Command {
         guard experiment.noise >= 0 else { throw CLIError.usage("--noise: \(experiment.noise) must not be negative", command: arguments.command) }
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
         every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.epochs / 10)
-        svg = arguments.flag("--no-svg") ? nil : arguments.string("--svg") ?? "weight-decay.svg"
+        svg = arguments.plotPath(default: "weight-decay.svg")
         json = arguments.flag("--json")
     }
 
@@ -67,8 +66,8 @@ struct WeightDecayCommand: Command {
         let progress = Progress()
         let runs = try experiment.lambdas.map { lambda in try experiment.run(lambda: lambda) { progress.update($0) } }
         progress.clear()
-        if let svg { try writeAtomically(Array(chart(runs).svg.utf8), to: svg) }
-        print(json ? report(runs).serialized() : text(runs), terminator: json ? "\n" : "")
+        if let svg { try chart(runs).write(to: svg) }
+        printResult(asJSON: json, report(runs), text: text(runs))
     }
 
     private func name(_ lambda: Float) -> String { "λ = \(decimal(lambda))" }
