@@ -118,48 +118,11 @@ public struct BatchNorm: Sendable {
         return Gradients(input: inputGradient, weight: weightGradient, bias: biasGradient)
     }
 
-    /// Where each channel's values lie in an [N, C, …] tensor: `batch` runs of `plane`
-    /// consecutive values, `channels · plane` apart.
-    private struct Layout {
-        var shape: [Int]
-        var batch: Int
-        var channels: Int
-        var plane: Int
-        /// Values per channel: m.
-        var count: Int { batch * plane }
-
-        /// Σ of `term(index, channel)` over each channel's values, in Double.
-        func sums(_ term: (_ index: Int, _ channel: Int) -> Double) -> [Double] {
-            var sums = [Double](repeating: 0, count: channels)
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let start = (n * channels + c) * plane
-                    var sum = 0.0
-                    for i in start..<start + plane { sum += term(i, c) }
-                    sums[c] += sum
-                }
-            }
-            return sums
-        }
-
-        /// A tensor of this layout whose value at each index is `value(index, channel)`.
-        func tensor(_ value: (_ index: Int, _ channel: Int) -> Float) -> Tensor {
-            Tensor(shape: shape, unsafeUninitialized: { scalars in
-                for n in 0..<batch {
-                    for c in 0..<channels {
-                        let start = (n * channels + c) * plane
-                        for i in start..<start + plane { scalars[i] = value(i, c) }
-                    }
-                }
-            })
-        }
-    }
-
-    private func check(_ shape: [Int]) throws(ShapeError) -> Layout {
+    private func check(_ shape: [Int]) throws(ShapeError) -> ChannelLayout {
         guard shape.count >= 2, shape[1] == channels, shape.allSatisfy({ $0 >= 1 }) else {
             throw ShapeError("a batch norm input is [N, \(channels), …] for this layer (\(channels) channels); got \(shape)")
         }
-        return Layout(shape: shape, batch: shape[0], channels: channels, plane: shape.dropFirst(2).reduce(1, *))
+        return ChannelLayout(shape)
     }
 
 }

@@ -86,18 +86,3 @@ extension Lowering {
         }
     }
 }
-
-/// Σ over images and positions of a [N, C, H, W] (or [N, C]) tensor, per channel: the
-/// bias gradient. Summed in Double, since a 1080p image has two million positions.
-func channelSums(_ tensor: Tensor) -> Tensor {
-    let (batch, channels) = (tensor.shape[0], tensor.shape[1])
-    let plane = tensor.shape.dropFirst(2).reduce(1, *)
-    var sums = [Double](repeating: 0, count: channels)
-    for n in 0..<batch {
-        for c in 0..<channels {
-            let start = (n * channels + c) * plane
-            sums[c] += tensor.scalars[start..<start + plane].reduce(0.0) { $0 + Double($1) }
-        }
-    }
-    return Tensor(shape: [channels], scalars: sums.map { Float($0) })
-}
