@@ -26,21 +26,54 @@ struct LayerStack<L: Layer>: Sendable {
                 }
             }
         }
+
+        mutating func forward(_ input: Tensor, mode: BatchNorm.Mode, threads: Int?) throws(ShapeError) -> UnitTrace {
+            switch self {
+            case .layer(var layer):
+                defer { self = .layer(layer) }
+                return .layer(try layer.forward(input, mode: mode, threads: threads))
+            case .residual(var block):
+                defer { self = .residual(block) }
+                return .residual(try block.forward(input, mode: mode, threads: threads))
+            }
+        }
+
+        /// ∂L/∂input and ∂L/∂parameters (in the order of `parameters`).
+        func backward(_ trace: UnitTrace, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> (input: Tensor, parameters: [Tensor]) {
+            switch (self, trace) {
+            case (.layer(let layer), .layer(let layerTrace)):
+                let gradients = try layer.backward(layerTrace, outputGradient: outputGradient, threads: threads)
+                return (gradients.input, gradients.parameters)
+            case (.residual(let block), .residual(let blockTrace)):
+                let gradients = try block.backward(blockTrace, outputGradient: outputGradient, threads: threads)
+                return (gradients.input, gradients.parameters)
+            default:
+                preconditionFailure("LayerStack.backward: the trace is not this stack's")
+            }
+        }
     }
 
     var units: [Unit]
 
     /// What the forward pass keeps for the backward pass.
     struct Trace {
-        /// The stack's input, then every unit's output: `outputs[i + 1]` is unit i's.
-        var outputs: [Tensor]
+        var input: Tensor
         var units: [UnitTrace]
-        var output: Tensor { outputs[outputs.count - 1] }
+        /// The stack's input, then every unit's output: `outputs[i + 1]` is unit i's.
+        var outputs: [Tensor] { [input] + units.map(\.output) }
+        var output: Tensor { units.last?.output ?? input }
     }
 
     enum UnitTrace {
         case layer(ActivatedLayer<L>.Trace)
         case residual(ResidualBlock<L>.Trace)
+
+        var output: Tensor {
+            switch self {
+            case .layer(let trace): trace.output
+            case .residual(let trace): trace.output
+            }
+        }
     }
 
     /// What the backward pass computes.
@@ -54,21 +87,10 @@ struct LayerStack<L: Layer>: Sendable {
     /// The forward pass. `mode` is the batch norms' (training also updates their running
     /// statistics); `progress` hears the index of each unit as it starts.
     mutating func forward(_ input: Tensor, mode: BatchNorm.Mode, threads: Int?, progress: (Int) -> Void = { _ in }) throws(ShapeError) -> Trace {
-        var trace = Trace(outputs: [input], units: [])
+        var trace = Trace(input: input, units: [])
         for index in units.indices {
             progress(index)
-            switch units[index] {
-            case .layer(var layer):
-                let layerTrace = try layer.forward(trace.output, mode: mode, threads: threads)
-                units[index] = .layer(layer)
-                trace.units.append(.layer(layerTrace))
-                trace.outputs.append(layerTrace.output)
-            case .residual(var block):
-                let blockTrace = try block.forward(trace.output, mode: mode, threads: threads)
-                units[index] = .residual(block)
-                trace.units.append(.residual(blockTrace))
-                trace.outputs.append(blockTrace.output)
-            }
+            trace.units.append(try units[index].forward(trace.output, mode: mode, threads: threads))
         }
         return trace
     }
@@ -82,18 +104,9 @@ struct LayerStack<L: Layer>: Sendable {
         for index in units.indices.reversed() {
             progress(index)
             outputGradients.append(gradient)
-            switch (units[index], trace.units[index]) {
-            case (.layer(let layer), .layer(let layerTrace)):
-                let gradients = try layer.backward(layerTrace, outputGradient: gradient, threads: threads)
-                gradient = gradients.input
-                parameterGradients.append(gradients.parameters)
-            case (.residual(let block), .residual(let blockTrace)):
-                let gradients = try block.backward(blockTrace, outputGradient: gradient, threads: threads)
-                gradient = gradients.input
-                parameterGradients.append(gradients.parameters)
-            default:
-                preconditionFailure("LayerStack.backward: the trace is not this stack's")
-            }
+            let gradients = try units[index].backward(trace.units[index], outputGradient: gradient, threads: threads)
+            gradient = gradients.input
+            parameterGradients.append(gradients.parameters)
         }
         return Backward(parameters: parameterGradients.reversed().flatMap { $0 }, outputs: outputGradients.reversed())
     }

@@ -53,6 +53,13 @@ struct StabilityExperiment {
     struct Dataset {
         var inputs: Tensor
         var labels: [Int]
+
+        /// The given rows, as a batch.
+        func batch(_ rows: some Collection<Int>) -> (inputs: Tensor, labels: [Int]) {
+            let features = inputs.shape[1]
+            return (Tensor(shape: [rows.count, features], scalars: rows.flatMap { inputs.scalars[$0 * features..<($0 + 1) * features] }),
+                    rows.map { labels[$0] })
+        }
     }
 
     struct Run {
@@ -121,10 +128,9 @@ struct StabilityExperiment {
         var run = Run(variant: variant, loss: [], gradientNorm: [])
         for step in 1...steps {
             if step % 50 == 0 { progress("\(variant.rawValue): step \(step)/\(steps)") }
-            let picks = (0..<batch).map { _ in Int(batches.next() % UInt64(data.train.labels.count)) }
-            let inputs = Tensor(shape: [batch, features], scalars: picks.flatMap { data.train.inputs.scalars[$0 * features..<($0 + 1) * features] })
+            let (inputs, labels) = data.train.batch((0..<batch).map { _ in Int(batches.next() % UInt64(data.train.labels.count)) })
             let trace = try network.forward(inputs, mode: .training, threads: 1)
-            let loss = Loss.crossEntropy(logits: trace.output, labels: picks.map { data.train.labels[$0] })
+            let loss = Loss.crossEntropy(logits: trace.output, labels: labels)
             var gradients = try network.backward(trace, outputGradient: loss.gradient, threads: 1).parameters
             let norm = variant.clips ? clip(&gradients) : globalNorm(gradients)
             run.loss.append(loss.value.isFinite ? Double(loss.value) : nil)
@@ -163,10 +169,9 @@ struct StabilityExperiment {
         var (lossSum, correct) = (0.0, 0)
         for start in stride(from: 0, to: data.labels.count, by: batch) {
             let rows = min(batch, data.labels.count - start)
-            let inputs = Tensor(shape: [rows, features], scalars: Array(data.inputs.scalars[start * features..<(start + rows) * features]))
+            let (inputs, labels) = data.batch(start..<start + rows)
             let logits = try network.forward(inputs, mode: .evaluation, threads: 1).output
             guard logits.scalars.allSatisfy(\.isFinite) else { return nil }
-            let labels = Array(data.labels[start..<start + rows])
             lossSum += Double(Loss.crossEntropy(logits: logits, labels: labels).value) * Double(rows)
             correct += (0..<rows).filter { row in
                 let scores = logits.scalars[row * classes..<(row + 1) * classes]
