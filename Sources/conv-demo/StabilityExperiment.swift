@@ -135,12 +135,12 @@ struct StabilityExperiment {
             let norm = variant.clips ? clip(&gradients) : globalNorm(gradients)
             run.loss.append(loss.value.isFinite ? Double(loss.value) : nil)
             run.gradientNorm.append(norm.isFinite ? Double(norm) : nil)
+            var parameters = network.parameters
             if loss.value.isFinite && norm.isFinite {
-                var parameters = network.parameters
                 optimizer.step(&parameters, gradients: gradients)
                 network.parameters = parameters
             }
-            guard loss.value.isFinite, norm.isFinite, network.parameters.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) else {
+            guard loss.value.isFinite, norm.isFinite, parameters.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) else {
                 run.divergedAt = step
                 run.loss += [Double?](repeating: nil, count: steps - step)
                 run.gradientNorm += [Double?](repeating: nil, count: steps - step)
