@@ -18,9 +18,9 @@ let productsDirectory: URL = {
     return Bundle.main.bundleURL
 }()
 
-/// Runs `conv-demo` with `arguments`, in `directory` if given, and waits for it. Output
-/// goes to temporary files, so no amount of it can block the child on a full pipe.
-func runBuiltBinary(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+/// Runs `conv-demo` (or `binary`) with `arguments`, in `directory` if given, and waits for
+/// it. Output goes to temporary files, so no amount of it can block the child on a full pipe.
+func runBuiltBinary(_ arguments: [String], in directory: URL? = nil, binary: URL? = nil) throws -> ProcessResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -29,7 +29,7 @@ func runBuiltBinary(_ arguments: [String], in directory: URL? = nil) throws -> P
     FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
     let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("conv-demo")
+    process.executableURL = binary ?? productsDirectory.appendingPathComponent("conv-demo")
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
