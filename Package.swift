@@ -57,12 +57,17 @@ let package = Package(
     name: "conv-demo",
     products: [
         .executable(name: "conv-demo", targets: ["conv-demo"]),
+        .library(name: "SeededRandom", targets: ["SeededRandom"]),
         .library(name: "GEMM", targets: ["GEMM"]),
-        .library(name: "ConvCore", targets: ["ConvCore"]),
         .library(name: "Netpbm", targets: ["Netpbm"]),
+        .library(name: "ConvCore", targets: ["ConvCore"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     targets: [
         // MARK: - Public API
+
+        /// A seeded generator that gives the same numbers on every platform.
+        .target(name: "SeededRandom", exclude: ["README.md"]),
 
         /// Single-precision matrix multiply, BLIS-style: packing, macro-kernel, SIMD micro-kernel.
         .target(name: "GEMM", exclude: ["README.md"], swiftSettings: simdSettings),
@@ -70,19 +75,40 @@ let package = Package(
         /// Netpbm images (PBM, PGM, PPM, PFM) in and out.
         .target(name: "Netpbm", exclude: ["README.md"]),
 
-        /// Tensors and the layers built on GEMM.
-        .target(name: "ConvCore", dependencies: ["GEMM"], exclude: ["README.md"], swiftSettings: simdSettings),
+        /// Tensors and each operation's forward and backward pass, initializers, the model
+        /// language and its counts.
+        .target(name: "ConvCore", dependencies: ["GEMM", "SeededRandom"], exclude: ["README.md"], swiftSettings: simdSettings),
+
+        /// Networks of any layers, losses, SGD, gradient clipping, mini-batches.
+        .target(name: "Training", dependencies: ["ConvCore", "SeededRandom"], exclude: ["README.md"]),
 
         // MARK: - Implementation details
 
-        /// The command-line tool: a thin main, a pure argument parser, one file per subcommand.
-        .executableTarget(name: "conv-demo", dependencies: ["GEMM", "ConvCore", "Netpbm"]),
+        /// What the commands print and write: JSON, tables, numbers, SVG, PNG, pictures,
+        /// HTML, atomic files.
+        .target(name: "Reporting", exclude: ["README.md"]),
+
+        /// The experiments and benchmarks: each a configuration in, a result out.
+        .target(name: "Experiments", dependencies: ["ConvCore", "Training", "GEMM", "Netpbm", "Reporting", "SeededRandom"], exclude: ["README.md"]),
+
+        /// Command lines to commands: help text, options, typed values, usage errors.
+        .target(name: "ArgumentParsing", exclude: ["README.md"]),
+
+        /// The command-line tool: a thin main and one short file per command.
+        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore", "GEMM"]),
 
         // MARK: - Tests
 
-        .testTarget(name: "GEMMTests", dependencies: ["GEMM", "ConvCore"]),
-        .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore"], exclude: ["Fixtures"]),
+        /// Seeded tensors, tolerances and finite-difference checks the test targets share.
+        .target(name: "_TestSupport", dependencies: ["ConvCore", "SeededRandom"], path: "Tests/_TestSupport"),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
+        .testTarget(name: "GEMMTests", dependencies: ["GEMM", "SeededRandom"]),
         .testTarget(name: "NetpbmTests", dependencies: ["Netpbm"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "_TestSupport"]),
+        .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
+        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"], exclude: ["Fixtures"]),
     ]
 )

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// | activation | f(x)                               | f′(x)                   |
 /// |------------|------------------------------------|-------------------------|
-/// | none       | x                                  | 1                       |
+/// | none       | x (the identity)                   | 1                       |
 /// | relu       | max(0, x)                          | 1 if x > 0, else 0      |
 /// | leakyrelu  | x if x > 0, else 0.01·x            | 1 if x > 0, else 0.01   |
 /// | sigmoid    | 1 / (1 + e^−x), computed stably     | f(x)·(1 − f(x))          |
@@ -14,7 +14,8 @@ import Foundation
 /// The Leaky ReLU slope is PyTorch's default, 0.01. Sigmoid never computes e^x for a large
 /// positive x: for x < 0 it uses e^x / (1 + e^x), so ±1000 give 0 and 1, not NaN.
 public enum Activation: String, CaseIterable, Sendable {
-    case none
+    /// No nonlinearity: f(x) = x. Named "none" where users type it.
+    case identity = "none"
     case relu
     case leakyReLU = "leakyrelu"
     case sigmoid
@@ -24,7 +25,7 @@ public enum Activation: String, CaseIterable, Sendable {
 
     public func callAsFunction(_ x: Float) -> Float {
         switch self {
-        case .none: x
+        case .identity: x
         case .relu: max(0, x)
         case .leakyReLU: x > 0 ? x : Self.leakySlope * x
         case .sigmoid: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
@@ -35,7 +36,7 @@ public enum Activation: String, CaseIterable, Sendable {
     /// f′ at x, given y = f(x) (sigmoid and tanh are cheapest from their output).
     public func derivative(at x: Float, output y: Float) -> Float {
         switch self {
-        case .none: 1
+        case .identity: 1
         case .relu: x > 0 ? 1 : 0
         case .leakyReLU: x > 0 ? 1 : Self.leakySlope
         case .sigmoid: y * (1 - y)
@@ -46,7 +47,7 @@ public enum Activation: String, CaseIterable, Sendable {
     /// The nonlinearity an initializer's gain should be computed for.
     public var nonlinearity: Nonlinearity {
         switch self {
-        case .none: .linear
+        case .identity: .linear
         case .relu: .relu
         case .leakyReLU: .leakyReLU(negativeSlope: Self.leakySlope)
         case .sigmoid: .sigmoid
@@ -55,15 +56,20 @@ public enum Activation: String, CaseIterable, Sendable {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        self == .none ? input : Tensor(shape: input.shape, scalars: input.scalars.map(callAsFunction))
+        self == .identity ? input : input.map(callAsFunction)
     }
 
-    /// ∂L/∂input = ∂L/∂output ⊙ f′(input).
-    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor) -> Tensor {
-        precondition(input.shape == output.shape && input.shape == outputGradient.shape, "Activation.backward: shapes differ")
-        return Tensor(shape: input.shape, scalars: input.scalars.indices.map { i in
-            outputGradient.scalars[i] * derivative(at: input.scalars[i], output: output.scalars[i])
-        })
+    /// ∂L/∂input = ∂L/∂output ⊙ f′(input), given the forward pass's input and output.
+    /// - Throws: `ShapeError` when the three shapes differ.
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor) throws(ShapeError) -> Tensor {
+        guard input.shape == output.shape && input.shape == outputGradient.shape else {
+            throw ShapeError("an activation's input \(input.shape), output \(output.shape) and output gradient \(outputGradient.shape) must have one shape")
+        }
+        var index = 0
+        return input.map { x in
+            defer { index += 1 }
+            return outputGradient.scalars[index] * derivative(at: x, output: output.scalars[index])
+        }
     }
 }
 
@@ -91,30 +97,42 @@ public enum Softmax {
     }
 
     /// From y = softmax(x): ∂L/∂x = y ⊙ (∂L/∂y − Σ_j y_j · ∂L/∂y_j).
-    public static func backward(output: Tensor, outputGradient: Tensor) -> Tensor {
-        rowwise(output, outputGradient) { y, dy in
+    /// - Throws: `ShapeError` when the two shapes differ.
+    public static func backward(output: Tensor, outputGradient: Tensor) throws(ShapeError) -> Tensor {
+        try checkShapes(output, outputGradient)
+        return rowwise(output, outputGradient) { y, dy in
             let dot = zip(y, dy).reduce(0) { $0 + $1.0 * $1.1 }
             return zip(y, dy).map { $0 * ($1 - dot) }
         }
     }
 
     /// From z = log softmax(x): ∂L/∂x = ∂L/∂z − softmax(x) · Σ_j ∂L/∂z_j.
-    public static func logBackward(output: Tensor, outputGradient: Tensor) -> Tensor {
-        rowwise(output, outputGradient) { z, dz in
+    /// - Throws: `ShapeError` when the two shapes differ.
+    public static func logBackward(output: Tensor, outputGradient: Tensor) throws(ShapeError) -> Tensor {
+        try checkShapes(output, outputGradient)
+        return rowwise(output, outputGradient) { z, dz in
             let sum = dz.reduce(0, +)
             return zip(z, dz).map { $1 - Foundation.exp($0) * sum }
         }
     }
 
-    /// `body` applied to each row of `a` with the same row of `b`.
-    private static func rowwise(_ a: Tensor, _ b: Tensor, _ body: (ArraySlice<Float>, ArraySlice<Float>) -> [Float]) -> Tensor {
-        precondition(a.shape == b.shape, "Softmax: shapes differ")
-        let width = a.shape.last ?? 1
-        var scalars: [Float] = []
-        scalars.reserveCapacity(a.scalars.count)
-        for start in stride(from: 0, to: a.scalars.count, by: width) {
-            scalars += body(a.scalars[start..<start + width], b.scalars[start..<start + width])
+    private static func checkShapes(_ output: Tensor, _ outputGradient: Tensor) throws(ShapeError) {
+        guard output.shape == outputGradient.shape else {
+            throw ShapeError("the output gradient has shape \(outputGradient.shape); the softmax's output is \(output.shape)")
         }
-        return Tensor(shape: a.shape, scalars: scalars)
+    }
+
+    /// `body` applied to each row of `a` with the same row of `b` (of the same shape).
+    private static func rowwise(_ a: Tensor, _ b: Tensor, _ body: (ArraySlice<Float>, ArraySlice<Float>) -> [Float]) -> Tensor {
+        let width = a.shape.last ?? 1
+        var result = a
+        result.withUnsafeMutableBufferPointer { values in
+            for start in stride(from: 0, to: a.count, by: max(1, width)) {
+                for (offset, value) in body(a.scalars[start..<start + width], b.scalars[start..<start + width]).enumerated() {
+                    values[start + offset] = value
+                }
+            }
+        }
+        return result
     }
 }

@@ -15,51 +15,77 @@
 /// - Evaluation mode normalizes with the running statistics, so one input's output does
 ///   not depend on the rest of its batch.
 ///
-/// - `weight` γ: [C], initially 1; `bias` β: [C], initially 0
-/// - `runningMean`: [C], initially 0; `runningVariance`: [C], initially 1
+/// - `weight` γ: [C], initially 1; `bias` β: [C], initially 0 (the parameters)
+/// - `runningMean`: [C], initially 0; `runningVariance`: [C], initially 1 (statistics,
+///   not parameters: no gradient reaches them)
+///
+/// Parameters and statistics are read-only from outside: γ and β change through
+/// `updateParameters`, the statistics in training mode or by `setRunningStatistics`.
 public struct BatchNorm: Sendable {
-    public enum Mode: Sendable {
-        case training
-        case evaluation
-    }
-
-    public var weight: Tensor
-    public var bias: Tensor
-    public var runningMean: Tensor
-    public var runningVariance: Tensor
+    public var weight: Tensor { gamma }
+    public var bias: Tensor { beta }
+    public var runningMean: Tensor { storedRunningMean }
+    public var runningVariance: Tensor { storedRunningVariance }
+    private var gamma: Tensor
+    private var beta: Tensor
+    private var storedRunningMean: Tensor
+    private var storedRunningVariance: Tensor
     public let momentum: Float
     public let epsilon: Float
 
-    public var channels: Int { weight.shape[0] }
+    /// What the last forward pass normalized with: the backward pass needs it.
+    private var lastNormalization: Normalization?
 
-    /// What the forward pass keeps for the backward pass.
-    public struct Trace: Sendable {
-        public var output: Tensor
-        /// x̂ = (x − μ) / √(σ² + ε), the input's shape.
-        public var normalized: Tensor
-        /// 1 / √(σ² + ε) per channel, of the batch or of the running variance.
-        public var inverseStandardDeviation: [Float]
-        public var mode: Mode
+    /// The shift μ and the scale 1 / √(σ² + ε) per channel that one forward pass used, of
+    /// the batch or of the running statistics.
+    private struct Normalization: Sendable {
+        var shape: [Int]
+        var mode: Mode
+        var shift: [Float]
+        var inverseStandardDeviation: [Float]
     }
 
+    public var channels: Int { weight.shape[0] }
+
     /// PyTorch's defaults: momentum 0.1, ε = 1e-5.
-    ///
-    /// - Precondition: `channels` ≥ 1.
-    public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
-        precondition(channels >= 1, "BatchNorm: \(channels) channels")
-        weight = Tensor(shape: [channels], repeating: 1)
-        bias = Tensor(shape: [channels], repeating: 0)
-        runningMean = Tensor(shape: [channels], repeating: 0)
-        runningVariance = Tensor(shape: [channels], repeating: 1)
+    /// - Throws: `ShapeError` when `channels` is below 1.
+    public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) throws(ShapeError) {
+        guard channels >= 1 else { throw ShapeError("batch normalization needs at least 1 channel; got \(channels)") }
+        gamma = try Tensor(shape: [channels], repeating: 1)
+        beta = try Tensor(shape: [channels], repeating: 0)
+        storedRunningMean = try Tensor(shape: [channels], repeating: 0)
+        storedRunningVariance = try Tensor(shape: [channels], repeating: 1)
         self.momentum = momentum
         self.epsilon = epsilon
     }
 
-    /// The forward pass; in training mode it also updates the running statistics.
+    /// γ, then β: what an optimizer updates.
+    public var parameters: [Tensor] { [weight, bias] }
+
+    /// Lets `update` change γ (index 0) and β (index 1) in place.
+    /// - Precondition: `update` keeps their shape [C].
+    public mutating func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {
+        gamma.updateAsParameter(0, update)
+        beta.updateAsParameter(1, update)
+    }
+
+    /// Replaces the running statistics (loaded from a checkpoint, say): one mean and one
+    /// variance per channel.
+    /// - Throws: `ShapeError` when either is not [C].
+    public mutating func setRunningStatistics(mean: Tensor, variance: Tensor) throws(ShapeError) {
+        guard mean.shape == [channels], variance.shape == [channels] else {
+            throw ShapeError("running statistics of \(channels) channels are [\(channels)] each; got \(mean.shape) and \(variance.shape)")
+        }
+        storedRunningMean = mean
+        storedRunningVariance = variance
+    }
+
+    /// The forward pass; in training mode it also updates the running statistics. It
+    /// remembers the statistics it used, for `backward`.
     ///
     /// - Throws: `ShapeError` when the input is not [N, C, …] with this layer's C, or, in
     ///   training mode, has one value per channel (no variance to take).
-    public mutating func forward(_ input: Tensor, mode: Mode) throws(ShapeError) -> Trace {
+    public mutating func forward(_ input: Tensor, mode: Mode) throws(ShapeError) -> Tensor {
         let layout = try check(input.shape)
         let (shift, inverseStandardDeviation): ([Float], [Float])
         switch mode {
@@ -71,21 +97,21 @@ public struct BatchNorm: Sendable {
             let mean = layout.sums { i, _ in Double(input.scalars[i]) }.map { $0 / m }
             let variance = layout.sums { i, c in (Double(input.scalars[i]) - mean[c]) * (Double(input.scalars[i]) - mean[c]) }.map { $0 / m }
             inverseStandardDeviation = variance.map { Float(1 / ($0 + Double(epsilon)).squareRoot()) }
-            for c in 0..<channels {
-                runningMean.scalars[c] = (1 - momentum) * runningMean.scalars[c] + momentum * Float(mean[c])
-                runningVariance.scalars[c] = (1 - momentum) * runningVariance.scalars[c] + momentum * Float(variance[c] * m / (m - 1))
-            }
+            let (oldMean, oldVariance) = (runningMean.scalars, runningVariance.scalars)
+            try storedRunningMean.replaceScalars(with: (0..<channels).map { c in (1 - momentum) * oldMean[c] + momentum * Float(mean[c]) })
+            try storedRunningVariance.replaceScalars(with: (0..<channels).map { c in (1 - momentum) * oldVariance[c] + momentum * Float(variance[c] * m / (m - 1)) })
             shift = mean.map { Float($0) }
         case .evaluation:
             shift = runningMean.scalars
             inverseStandardDeviation = runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
         }
-        let normalized = layout.tensor { i, c in (input.scalars[i] - shift[c]) * inverseStandardDeviation[c] }
-        let output = layout.tensor { i, c in weight.scalars[c] * normalized.scalars[i] + bias.scalars[c] }
-        return Trace(output: output, normalized: normalized, inverseStandardDeviation: inverseStandardDeviation, mode: mode)
+        lastNormalization = Normalization(shape: input.shape, mode: mode, shift: shift, inverseStandardDeviation: inverseStandardDeviation)
+        let (scale, offset) = (gamma.scalars, beta.scalars)
+        return try layout.tensor { i, c in scale[c] * ((input.scalars[i] - shift[c]) * inverseStandardDeviation[c]) + offset[c] }
     }
 
-    /// The backward pass, from ∂L/∂y, per channel over its m values:
+    /// The backward pass of the last forward pass, from ∂L/∂y, per channel over its m
+    /// values, with x̂ = (x − μ) / √(σ² + ε):
     ///
     ///     ∂L/∂β = Σ ∂L/∂y        ∂L/∂γ = Σ ∂L/∂y · x̂
     ///     training:    ∂L/∂x = γ / √(σ² + ε) · (∂L/∂y − ∂L/∂β / m − x̂ · ∂L/∂γ / m)
@@ -94,28 +120,34 @@ public struct BatchNorm: Sendable {
     /// In training mode μ and σ² depend on every x of the channel, hence the two sums
     /// subtracted: the gradient of a batch-normalized layer has no component that would
     /// shift or scale the whole channel.
-    public func backward(_ trace: Trace, outputGradient: Tensor) throws(ShapeError) -> Gradients {
-        guard outputGradient.shape == trace.normalized.shape else {
-            throw ShapeError("the output gradient has shape \(outputGradient.shape); this batch norm's output is \(trace.normalized.shape)")
+    /// - Throws: `ShapeError` when no forward pass of an input of this shape came before,
+    ///   or the output gradient is not its output's shape.
+    public func backward(input: Tensor, outputGradient: Tensor) throws(ShapeError) -> Gradients {
+        guard let normalization = lastNormalization, normalization.shape == input.shape else {
+            throw ShapeError("batch normalization's backward pass needs the forward pass of an input of shape \(input.shape) first")
         }
-        let layout = try check(outputGradient.shape)
-        let inputGradient: Tensor
+        guard outputGradient.shape == input.shape else {
+            throw ShapeError("the output gradient has shape \(outputGradient.shape); this batch norm's output is \(input.shape)")
+        }
+        let layout = try check(input.shape)
+        let (shift, inverseStandardDeviation) = (normalization.shift, normalization.inverseStandardDeviation)
+        func normalized(_ i: Int, _ c: Int) -> Float { (input.scalars[i] - shift[c]) * inverseStandardDeviation[c] }
         let sums = layout.sums { i, _ in Double(outputGradient.scalars[i]) }
-        let sumsTimesNormalized = layout.sums { i, _ in Double(outputGradient.scalars[i]) * Double(trace.normalized.scalars[i]) }
-        let scale = (0..<channels).map { weight.scalars[$0] * trace.inverseStandardDeviation[$0] }
-        switch trace.mode {
+        let sumsTimesNormalized = layout.sums { i, c in Double(outputGradient.scalars[i]) * Double(normalized(i, c)) }
+        let scale = (0..<channels).map { weight.scalars[$0] * inverseStandardDeviation[$0] }
+        let inputGradient: Tensor
+        switch normalization.mode {
         case .training:
             let m = Double(layout.count)
             let (meanGradient, meanGradientTimesNormalized) = (sums.map { Float($0 / m) }, sumsTimesNormalized.map { Float($0 / m) })
-            inputGradient = layout.tensor { i, c in
-                scale[c] * (outputGradient.scalars[i] - meanGradient[c] - trace.normalized.scalars[i] * meanGradientTimesNormalized[c])
+            inputGradient = try layout.tensor { i, c in
+                scale[c] * (outputGradient.scalars[i] - meanGradient[c] - normalized(i, c) * meanGradientTimesNormalized[c])
             }
         case .evaluation:
-            inputGradient = layout.tensor { i, c in scale[c] * outputGradient.scalars[i] }
+            inputGradient = try layout.tensor { i, c in scale[c] * outputGradient.scalars[i] }
         }
-        let weightGradient = Tensor(shape: [channels], scalars: sumsTimesNormalized.map { Float($0) })
-        let biasGradient = Tensor(shape: [channels], scalars: sums.map { Float($0) })
-        return Gradients(input: inputGradient, weight: weightGradient, bias: biasGradient)
+        return Gradients(input: inputGradient, weight: try Tensor(shape: [channels], scalars: sumsTimesNormalized.map { Float($0) }),
+                         bias: try Tensor(shape: [channels], scalars: sums.map { Float($0) }))
     }
 
     private func check(_ shape: [Int]) throws(ShapeError) -> ChannelLayout {
@@ -124,5 +156,4 @@ public struct BatchNorm: Sendable {
         }
         return ChannelLayout(shape)
     }
-
 }

@@ -36,8 +36,8 @@ struct ChannelLayout {
     }
 
     /// A tensor of this layout whose value at each index is `value(index, channel)`.
-    func tensor(_ value: (_ index: Int, _ channel: Int) -> Float) -> Tensor {
-        Tensor(shape: shape, unsafeUninitialized: { scalars in
+    func tensor(_ value: (_ index: Int, _ channel: Int) -> Float) throws(ShapeError) -> Tensor {
+        try Tensor(shape: shape, unsafeUninitialized: { scalars in
             for n in 0..<batch {
                 for c in 0..<channels {
                     let start = (n * channels + c) * plane
@@ -50,7 +50,7 @@ struct ChannelLayout {
 
 /// Σ over images and positions of a [N, C, H, W] (or [N, C]) tensor, per channel: the
 /// bias gradient.
-func channelSums(_ tensor: Tensor) -> Tensor {
+func channelSums(_ tensor: Tensor) throws(ShapeError) -> Tensor {
     let layout = ChannelLayout(tensor.shape)
-    return Tensor(shape: [layout.channels], scalars: layout.sums { i, _ in Double(tensor.scalars[i]) }.map { Float($0) })
+    return try Tensor(shape: [layout.channels], scalars: layout.sums { i, _ in Double(tensor.scalars[i]) }.map { Float($0) })
 }

@@ -24,64 +24,61 @@ extension Conv2D {
         guard outputGradient.shape == outputShape else {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this layer's output is \(outputShape)")
         }
-        let lowering = Lowering(self, geometry)
-        let plan = lowering.plan(batch: batch, threads: threads ?? availableCores, splitForThreads: false)
-        var inputGradient = Tensor(shape: input.shape)
-        var weightGradient = Tensor(shape: weight.shape)
-        input.scalars.withUnsafeBufferPointer { x in
-            weight.scalars.withUnsafeBufferPointer { w in
-                outputGradient.scalars.withUnsafeBufferPointer { dy in
-                    inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                        weightGradient.scalars.withUnsafeMutableBufferPointer { dw in
-                            lowering.backward(plan, x.baseAddress!, w.baseAddress!, dy.baseAddress!, dx.baseAddress!, dw.baseAddress!)
+        var inputGradient = try Tensor(shape: input.shape)
+        var weightGradient = try Tensor(shape: weight.shape)
+        if batch > 0 {
+            let lowering = Lowering(self, geometry)
+            let plan = lowering.plan(batch: batch, threads: threads ?? availableCores, splitForThreads: false)
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    outputGradient.withUnsafeBufferPointer { dy in
+                        inputGradient.withUnsafeMutableBufferPointer { dx in
+                            weightGradient.withUnsafeMutableBufferPointer { dw in
+                                lowering.backward(plan, x, w, dy, dx, dw)
+                            }
                         }
                     }
                 }
             }
         }
         return Gradients(input: inputGradient, weight: weightGradient,
-                         bias: bias == nil ? nil : channelSums(outputGradient))
+                         bias: bias == nil ? nil : try channelSums(outputGradient))
     }
 }
 
 extension Lowering {
     func backward(
-        _ plan: LoweringPlan, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-        _ dx: UnsafeMutablePointer<Float>, _ dw: UnsafeMutablePointer<Float>
+        _ plan: LoweringPlan, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ dy: UnsafeBufferPointer<Float>,
+        _ dx: UnsafeMutableBufferPointer<Float>, _ dw: UnsafeMutableBufferPointer<Float>
     ) {
-        let columnsBuffer = AlignedBuffer(count: plan.workspaceFloats), gradientBuffer = AlignedBuffer(count: plan.workspaceFloats)
-        defer {
-            columnsBuffer.deallocate()
-            gradientBuffer.deallocate()
-        }
-        let (columnsWorkspace, gradientWorkspace) = (columnsBuffer.base, gradientBuffer.base)
         // Each group's kernels, transposed, are packed once for all images and tiles.
         let transposedKernels = (0..<groups).map { group in
-            PackedMatrix(.transposed, rows: rows, depth: outPerGroup, a: UnsafeBufferPointer(start: w + weightOffset(group: group), count: outPerGroup * rows), lda: rows)
+            PackedMatrix(.transposed, rows: rows, depth: outPerGroup, a: w.extracting(weightSlice(group: group)), lda: rows)
         }
-        for item in 0..<plan.items {
-            let (image, group, tile) = plan.item(item)
-            let (columns, ldb) = columns(of: x + inputOffset(image: image, group: group), tile: tile,
-                                         workspace: isPointwise ? nil : columnsWorkspace)
-            let outputGradient = UnsafeBufferPointer(
-                start: dy + outputOffset(image: image, group: group) + tile.lowerBound,
-                count: (outPerGroup - 1) * positions + tile.count)
+        // The columns and their gradient, each starting on a cache line.
+        let workspaceStride = AlignedBuffer.cacheLines(plan.workspaceFloats)
+        let workspaces = AlignedBuffer(count: workspaceStride + plan.workspaceFloats)
+        workspaces.withUnsafeMutableBufferPointer { workspaces in
+            let columnsWorkspace = workspaces.extracting(0..<plan.workspaceFloats)
+            let gradientWorkspace = workspaces.extracting(workspaceStride...)
+            for item in 0..<plan.items {
+                let (image, group, tile) = plan.item(item)
+                let (columns, ldb) = columns(of: x.extracting(inputSlice(image: image, group: group)), tile: tile, workspace: columnsWorkspace)
+                let outputGradient = dy.extracting(outputSlice(image: image, group: group)).extracting(tile.lowerBound...)
 
-            sgemm(.none, .transposed, m: outPerGroup, n: rows, k: tile.count,
-                  a: outputGradient, lda: positions,
-                  b: UnsafeBufferPointer(start: columns, count: (rows - 1) * ldb + tile.count), ldb: ldb,
-                  beta: 1, c: UnsafeMutableBufferPointer(start: dw + weightOffset(group: group), count: outPerGroup * rows), ldc: rows,
-                  threads: plan.gemmThreads)
+                sgemm(.asStored, .transposed, m: outPerGroup, n: rows, k: tile.count,
+                      a: outputGradient, lda: positions, b: columns, ldb: ldb,
+                      beta: 1, c: dw.extracting(weightSlice(group: group)), ldc: rows, threads: plan.gemmThreads)
 
-            // A pointwise kernel's column gradient is the input gradient itself.
-            let imageGradient = dx + inputOffset(image: image, group: group)
-            let (target, ldc) = isPointwise ? (imageGradient + tile.lowerBound, positions) : (gradientWorkspace, tile.count)
-            sgemm(transposedKernels[group], .none, n: tile.count,
-                  b: outputGradient, ldb: positions,
-                  c: UnsafeMutableBufferPointer(start: target, count: (rows - 1) * ldc + tile.count), ldc: ldc,
-                  threads: plan.gemmThreads)
-            if !isPointwise {
-                im2col.fold(gradientWorkspace, positions: tile, into: imageGradient)
+                // A pointwise kernel's column gradient is the input gradient itself.
+                let imageGradient = dx.extracting(inputSlice(image: image, group: group))
+                let (target, ldc) = isPointwise ? (imageGradient.extracting(tile.lowerBound...), positions)
+                    : (gradientWorkspace.extracting(0..<rows * tile.count), tile.count)
+                sgemm(transposedKernels[group], .asStored, n: tile.count, b: outputGradient, ldb: positions,
+                      c: target, ldc: ldc, threads: plan.gemmThreads)
+                if !isPointwise {
+                    im2col.fold(UnsafeBufferPointer(target), positions: tile, into: imageGradient)
+                }
             }
         }
     }

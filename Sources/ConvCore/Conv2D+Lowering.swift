@@ -11,17 +11,20 @@ extension Conv2D {
     /// im2col: the input plane already is the column matrix.
     /// - Parameter threads: at most this many threads (default: every available core);
     ///   the values do not depend on it.
-    /// - Throws: `ShapeError` when the input is not [N, inChannels, H, W] or the kernel
-    ///   does not fit in the padded input.
+    /// - Throws: `ShapeError` when the input is not [N, inChannels, H, W], the kernel does
+    ///   not fit in the padded input, or the output would hold more values than an `Int`
+    ///   can count.
     public func callAsFunction(_ input: Tensor, threads: Int? = nil) throws(ShapeError) -> Tensor {
         let (batch, geometry) = try check(input)
+        let outputShape = [batch, outChannels, geometry.height.output, geometry.width.output]
+        guard batch > 0 else { return try Tensor(shape: outputShape) }
         let lowering = Lowering(self, geometry)
         let plan = lowering.plan(batch: batch, threads: threads ?? availableCores, splitForThreads: true)
-        return Tensor(shape: [batch, outChannels, geometry.height.output, geometry.width.output]) { output in
-            input.scalars.withUnsafeBufferPointer { x in
-                weight.scalars.withUnsafeBufferPointer { w in
+        return try Tensor(shape: outputShape) { output in
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
                     (bias?.scalars ?? []).withUnsafeBufferPointer { b in
-                        lowering.forward(plan, x.baseAddress!, w.baseAddress!, b.isEmpty ? nil : b.baseAddress!, output.baseAddress!)
+                        lowering.forward(plan, x, w, b.isEmpty ? nil : b, output)
                     }
                 }
             }
@@ -29,8 +32,12 @@ extension Conv2D {
     }
 }
 
-/// One convolution layer lowered onto one input geometry: the pointer arithmetic that
-/// finds each image, group and tile in the flat tensors, and the GEMM calls.
+/// One convolution layer lowered onto one input geometry: where each image, group and
+/// tile lies in the flat tensors, and the GEMM calls.
+///
+/// Every matrix handed to the GEMM is a slice of the buffer that really holds it, cut
+/// with `extracting`, which traps rather than reach past the end: the offsets computed
+/// here from the shapes are checked against the arrays' own counts.
 struct Lowering {
     let geometry: ConvGeometry
     let groups: Int
@@ -61,44 +68,61 @@ struct Lowering {
                      needsColumns: !isPointwise, splitForThreads: splitForThreads)
     }
 
-    /// Offsets of an image and group's channels in the input and output tensors, and of
-    /// the group's kernels in the weight.
-    func inputOffset(image: Int, group: Int) -> Int { (image * groups + group) * inPerGroup * inputPlane }
-    func outputOffset(image: Int, group: Int) -> Int { (image * groups + group) * outPerGroup * positions }
-    func weightOffset(group: Int) -> Int { group * outPerGroup * rows }
-
-    /// The column matrix of a tile: the input itself for a pointwise kernel, else im2col
-    /// into `workspace`. Returns the matrix and its leading dimension.
-    func columns(of image: UnsafePointer<Float>, tile: Range<Int>, workspace: UnsafeMutablePointer<Float>?) -> (UnsafePointer<Float>, Int) {
-        guard let workspace else { return (image + tile.lowerBound, positions) }
-        im2col.unfold(image, positions: tile, into: workspace)
-        return (UnsafePointer(workspace), tile.count)
+    /// An image's group of input channels: C/G planes of H × W.
+    func inputSlice(image: Int, group: Int) -> Range<Int> {
+        let start = (image * groups + group) * inPerGroup * inputPlane
+        return start..<start + inPerGroup * inputPlane
     }
 
-    func forward(_ plan: LoweringPlan, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>) {
-        // Workers read x and bias and write disjoint tiles of y and their own workspaces.
-        nonisolated(unsafe) let (x, bias, y) = (x, bias, y)
-        let workspaces = (0..<plan.workers).map { _ in AlignedBuffer(count: plan.workspaceFloats) }
-        defer { workspaces.forEach { $0.deallocate() } }
+    /// An image's group of output channels: O/G planes of Hout × Wout.
+    func outputSlice(image: Int, group: Int) -> Range<Int> {
+        let start = (image * groups + group) * outPerGroup * positions
+        return start..<start + outPerGroup * positions
+    }
+
+    /// A group's kernels: O/G rows of C/G · kh · kw weights.
+    func weightSlice(group: Int) -> Range<Int> {
+        let start = group * outPerGroup * rows
+        return start..<start + outPerGroup * rows
+    }
+
+    /// The column matrix of a tile, rows × tile: the input itself for a pointwise kernel
+    /// (leading dimension Hout · Wout), else im2col into `workspace` (leading dimension
+    /// the tile's width). Returns the matrix and its leading dimension.
+    func columns(of image: UnsafeBufferPointer<Float>, tile: Range<Int>, workspace: UnsafeMutableBufferPointer<Float>) -> (UnsafeBufferPointer<Float>, Int) {
+        guard !isPointwise else { return (image.extracting(tile.lowerBound...), positions) }
+        let columns = workspace.extracting(0..<rows * tile.count)
+        im2col.unfold(image, positions: tile, into: columns)
+        return (UnsafeBufferPointer(columns), tile.count)
+    }
+
+    func forward(
+        _ plan: LoweringPlan, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>,
+        _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>
+    ) {
         // Each group's kernels are packed once for all images and tiles.
         let kernels = (0..<groups).map { group in
-            PackedMatrix(.none, rows: outPerGroup, depth: rows, a: UnsafeBufferPointer(start: w + weightOffset(group: group), count: outPerGroup * rows), lda: rows)
+            PackedMatrix(.asStored, rows: outPerGroup, depth: rows, a: w.extracting(weightSlice(group: group)), lda: rows)
         }
-
-        shareWork(items: plan.items, workers: plan.workers) { worker, item in
-            let (image, group, tile) = plan.item(item)
-            let (columns, ldb) = columns(of: x + inputOffset(image: image, group: group), tile: tile,
-                                         workspace: isPointwise ? nil : workspaces[worker].base)
-            let output = y + outputOffset(image: image, group: group) + tile.lowerBound
-            sgemm(kernels[group], .none, n: tile.count,
-                  b: UnsafeBufferPointer(start: columns, count: (rows - 1) * ldb + tile.count), ldb: ldb,
-                  c: UnsafeMutableBufferPointer(start: output, count: (outPerGroup - 1) * positions + tile.count), ldc: positions,
-                  threads: plan.gemmThreads)
-            if let bias {
-                for o in 0..<outPerGroup {
-                    let value = bias[group * outPerGroup + o]
-                    let row = output + o * positions
-                    for t in 0..<tile.count { row[t] += value }
+        // Each worker's workspace starts on a cache line of its own.
+        let workspaceStride = AlignedBuffer.cacheLines(plan.workspaceFloats)
+        let workspaces = AlignedBuffer(count: plan.workers * workspaceStride)
+        workspaces.withUnsafeMutableBufferPointer { workspaces in
+            // Workers read x and bias and write disjoint tiles of y and their own workspaces.
+            nonisolated(unsafe) let (x, bias, y, workspaces) = (x, bias, y, workspaces)
+            shareWork(items: plan.items, workers: plan.workers) { worker, item in
+                let (image, group, tile) = plan.item(item)
+                let workspace = workspaces.extracting(worker * workspaceStride..<worker * workspaceStride + plan.workspaceFloats)
+                let (columns, ldb) = columns(of: x.extracting(inputSlice(image: image, group: group)), tile: tile, workspace: workspace)
+                let output = y.extracting(outputSlice(image: image, group: group))
+                sgemm(kernels[group], .asStored, n: tile.count, b: columns, ldb: ldb,
+                      c: output.extracting(tile.lowerBound...), ldc: positions, threads: plan.gemmThreads)
+                if let bias {
+                    for o in 0..<outPerGroup {
+                        let value = bias[group * outPerGroup + o]
+                        let row = o * positions + tile.lowerBound
+                        for t in row..<row + tile.count { output[t] += value }
+                    }
                 }
             }
         }

@@ -14,14 +14,19 @@
 ///
 /// - `weight`: [outChannels, inChannels / groups, kh, kw]
 /// - `bias`: [outChannels], or nil
-/// - input [N, inChannels, H, W] → output [N, outChannels, Hout, Wout]
+/// - input [N, inChannels, H, W] → output [N, outChannels, Hout, Wout]; a batch of N = 0
+///   images gives an empty output
 ///
 /// The forward pass is im2col + one GEMM per group and tile of output positions
 /// (`Conv2D+Lowering.swift`); the backward pass is two GEMMs and col2im
-/// (`Conv2D+Backward.swift`).
+/// (`Conv2D+Backward.swift`). The weight and bias are read-only from outside (computed
+/// properties over private storage, so not even a key path writes them): they keep the
+/// shapes checked here, and change only through `updateParameters`.
 public struct Conv2D: Sendable {
-    public var weight: Tensor
-    public var bias: Tensor?
+    public var weight: Tensor { storedWeight }
+    public var bias: Tensor? { storedBias }
+    private var storedWeight: Tensor
+    private var storedBias: Tensor?
     public let stride: Size2D
     public let padding: Padding
     public let dilation: Size2D
@@ -49,8 +54,8 @@ public struct Conv2D: Sendable {
         if let bias, bias.shape != [weight.shape[0]] {
             throw ShapeError("bias has shape \(bias.shape); it needs one value per output channel: [\(weight.shape[0])]")
         }
-        self.weight = weight
-        self.bias = bias
+        storedWeight = weight
+        storedBias = bias
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
@@ -60,6 +65,16 @@ public struct Conv2D: Sendable {
         func roomy(_ d: Int, _ k: Int) -> Int { max(1, checkedProduct(d, k) ?? .max) }
         let input = Size2D(height: roomy(dilation.height, weight.shape[2]), width: roomy(dilation.width, weight.shape[3]))
         _ = try ConvGeometry(input: input, kernel: kernelSize, stride: stride, padding: padding, dilation: dilation)
+    }
+
+    /// The weight, then the bias if there is one: what an optimizer updates.
+    public var parameters: [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+
+    /// Lets `update` change each parameter in place, in the order of `parameters`.
+    /// - Precondition: `update` keeps every parameter's shape.
+    public mutating func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {
+        storedWeight.updateAsParameter(0, update)
+        if storedBias != nil { storedBias!.updateAsParameter(1, update) }
     }
 
     /// The geometry of this layer on an input of the given height and width.

@@ -8,7 +8,7 @@ public func directConvolution(_ conv: Conv2D, _ input: Tensor) throws(ShapeError
     let outPerGroup = conv.outChannels / conv.groups
     let inPerGroup = conv.inChannels / conv.groups
     let x = input.scalars, kernel = conv.weight.scalars, bias = conv.bias?.scalars
-    var output = [Float](repeating: 0, count: batch * conv.outChannels * h.output * w.output)
+    var output = [Float](repeating: 0, count: try Tensor.count(of: [batch, conv.outChannels, h.output, w.output]))
 
     for n in 0..<batch {
         for o in 0..<conv.outChannels {
@@ -34,5 +34,5 @@ public func directConvolution(_ conv: Conv2D, _ input: Tensor) throws(ShapeError
             }
         }
     }
-    return Tensor(shape: [batch, conv.outChannels, h.output, w.output], scalars: output)
+    return try Tensor(shape: [batch, conv.outChannels, h.output, w.output], scalars: output)
 }

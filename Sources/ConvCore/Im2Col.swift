@@ -23,7 +23,10 @@ struct Im2Col {
 
     /// Writes the columns of output positions `positions` (flat y · Wout + x) of the image
     /// (channels × H × W) into `columns`, a rows × positions.count row-major matrix.
-    func unfold(_ image: UnsafePointer<Float>, positions: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
+    /// - Precondition: `image` holds exactly the group's channels; `columns` exactly the matrix.
+    func unfold(_ image: UnsafeBufferPointer<Float>, positions: Range<Int>, into columns: UnsafeMutableBufferPointer<Float>) {
+        check(image.count, columns.count, positions)
+        guard let image = image.baseAddress, let columns = columns.baseAddress else { return }
         let stride = geometry.width.stride
         forEachRun(positions: positions) { row, run in
             let target = columns + row * positions.count + run.column
@@ -40,13 +43,25 @@ struct Im2Col {
 
     /// The mirror of `unfold`: adds every entry of `columns` onto the image pixel that
     /// `unfold` would have copied it from (entries that came from padding are dropped).
-    func fold(_ columns: UnsafePointer<Float>, positions: Range<Int>, into image: UnsafeMutablePointer<Float>) {
+    /// - Precondition: `columns` holds exactly the matrix; `image` exactly the group's channels.
+    func fold(_ columns: UnsafeBufferPointer<Float>, positions: Range<Int>, into image: UnsafeMutableBufferPointer<Float>) {
+        check(image.count, columns.count, positions)
+        guard let image = image.baseAddress, let columns = columns.baseAddress else { return }
         let stride = geometry.width.stride
         forEachRun(positions: positions) { row, run in
             let source = columns + row * positions.count + run.column + run.before
             let target = image + run.input
             for t in 0..<run.inside { target[t * stride] += source[t] }
         }
+    }
+
+    /// The two buffers are the sizes the index arithmetic of `forEachRun` assumes, which
+    /// never reaches outside them.
+    private func check(_ imageCount: Int, _ columnsCount: Int, _ positions: Range<Int>) {
+        precondition(imageCount == channels * geometry.height.input * geometry.width.input,
+                     "Im2Col: an image of \(imageCount) values for \(channels) channels of \(geometry.input)")
+        precondition(columnsCount == rows * positions.count && positions.lowerBound >= 0 && positions.upperBound <= geometry.positions,
+                     "Im2Col: \(columnsCount) values for \(rows) rows of positions \(positions)")
     }
 
     /// A stretch of one row of the column matrix within one output row: `before`

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// How a layer's weights start, with PyTorch's definitions (`torch.nn.init`).
 ///
 /// For a weight of shape [out, in, k…] (a Linear [out, in], a Conv2D [out, in/groups,
@@ -49,10 +51,11 @@ public enum Initializer: Equatable, Sendable {
     }
 
     /// A weight of `shape` drawn from this initializer.
-    /// - Precondition: the variance-scaling initializers need at least 2 dimensions (the
-    ///   fans are undefined otherwise, as in PyTorch).
-    public func tensor(_ shape: [Int], using random: inout SeededGenerator) -> Tensor {
-        let count = shape.reduce(1, *)
+    /// - Throws: `ShapeError` when the shape has a negative dimension or too many values,
+    ///   or a variance-scaling initializer meets fewer than 2 dimensions (the fans are
+    ///   undefined then, as in PyTorch).
+    public func tensor(_ shape: [Int], using random: inout SeededGenerator) throws(ShapeError) -> Tensor {
+        let count = try Tensor.count(of: shape)
         func uniform(_ bound: Float) -> [Float] { random.floats(count, in: -bound..<bound) }
         func normal(_ deviation: Float) -> [Float] { (0..<count).map { _ in random.nextNormal(standardDeviation: deviation) } }
         let values: [Float]
@@ -63,16 +66,26 @@ public enum Initializer: Equatable, Sendable {
         case .uniform(let lower, let upper): values = random.floats(count, in: lower..<upper)
         case .normal(let mean, let deviation): values = (0..<count).map { _ in random.nextNormal(mean: mean, standardDeviation: deviation) }
         case .xavierUniform(let gain):
-            let fans = Fans(shape)
+            let fans = try Fans(shape)
             values = uniform(gain * (6 / Float(fans.fanIn + fans.fanOut)).squareRoot())
         case .xavierNormal(let gain):
-            let fans = Fans(shape)
+            let fans = try Fans(shape)
             values = normal(gain * (2 / Float(fans.fanIn + fans.fanOut)).squareRoot())
-        case .kaimingUniform(let gain, let mode): values = uniform(gain * (3 / Float(Fans(shape)[mode])).squareRoot())
-        case .kaimingNormal(let gain, let mode): values = normal(gain / Float(Fans(shape)[mode]).squareRoot())
-        case .frameworkDefault: values = uniform(1 / Float(Fans(shape).fanIn).squareRoot())
+        case .kaimingUniform(let gain, let mode): values = uniform(gain * (3 / Float(try Fans(shape)[mode])).squareRoot())
+        case .kaimingNormal(let gain, let mode): values = normal(gain / Float(try Fans(shape)[mode]).squareRoot())
+        case .frameworkDefault: values = uniform(1 / Float(try Fans(shape).fanIn).squareRoot())
         }
-        return Tensor(shape: shape, scalars: values)
+        return try Tensor(shape: shape, scalars: values)
+    }
+}
+
+extension Initializer {
+    /// A layer's bias of `count` values. PyTorch's default draws it from U(±1/√fan_in), the
+    /// fan_in of the layer's weight; the other initializers as for any tensor.
+    public func bias(_ count: Int, fanIn: Int, using random: inout SeededGenerator) throws(ShapeError) -> Tensor {
+        guard self == .frameworkDefault else { return try tensor([count], using: &random) }
+        let bound = 1 / Float(fanIn).squareRoot()
+        return try Initializer.uniform(lower: -bound, upper: bound).tensor([count], using: &random)
     }
 }
 
@@ -83,11 +96,12 @@ public struct Fans: Equatable, Sendable {
     public let fanIn: Int
     public let fanOut: Int
 
-    public init(_ shape: [Int]) {
-        precondition(shape.count >= 2, "fans need a weight of at least 2 dimensions, got \(shape)")
-        let receptiveField = shape.dropFirst(2).reduce(1, *)
-        fanIn = shape[1] * receptiveField
-        fanOut = shape[0] * receptiveField
+    /// - Throws: `ShapeError` for fewer than 2 dimensions, or a count too large for an `Int`.
+    public init(_ shape: [Int]) throws(ShapeError) {
+        guard shape.count >= 2 else { throw ShapeError("fan_in and fan_out need a weight of at least 2 dimensions; got \(shape)") }
+        let receptiveField = try Tensor.count(of: Array(shape.dropFirst(2)))
+        fanIn = try Tensor.count(of: [shape[1], receptiveField])
+        fanOut = try Tensor.count(of: [shape[0], receptiveField])
     }
 
     subscript(mode: Initializer.FanMode) -> Int { mode == .fanIn ? fanIn : fanOut }

@@ -55,7 +55,7 @@ struct LoweringPlan: Equatable {
         if maximumTile >= 16 { maximumTile -= maximumTile % 16 }
         var tiles = (positions + maximumTile - 1) / maximumTile
         let imageGroups = batch * groups
-        if splitForThreads && imageGroups * tiles < threads {
+        if splitForThreads && imageGroups > 0 && imageGroups * tiles < threads {
             let wanted = (threads + imageGroups - 1) / imageGroups
             tiles = max(tiles, min(wanted, max(1, positions / Self.minimumTilePositions)))
         }

@@ -15,7 +15,7 @@ public struct NetworkSpec: Sendable {
         case input(Size2D, channels: Int)
         case convolution(filters: Int, kernel: Size2D, stride: Size2D, padding: Padding, dilation: Size2D, groups: Int, bias: Bool)
         case activation(String)
-        case pooling(Pooling2D.Mode, kernel: Size2D, stride: Size2D)
+        case pooling(Pooling2D.Kind, kernel: Size2D, stride: Size2D)
         case flatten
         case fullyConnected(features: Int, bias: Bool)
     }

@@ -100,14 +100,14 @@ public struct NetworkSummary: Sendable {
         case (.pooling(_, let kernel, let stride), .image(let size, let channels)):
             let geometry = try ConvGeometry(input: size, kernel: kernel, stride: stride)
             try field.grow(by: geometry)
-            return (.image(geometry.output, channels: channels), .none, nil)
+            return (.image(geometry.output, channels: channels), .zero, nil)
         case (.convolution, .features(let count)), (.pooling, .features(let count)):
             throw ShapeError("this layer needs an image (width × height × channels), but its input is \(count) flat features: put it before flatten")
         case (.activation, _):
-            return (shape, .none, nil)
+            return (shape, .zero, nil)
         case (.flatten, _):
             field.coverEverything()
-            return (.features(try shape.elements()), .none, nil)
+            return (.features(try shape.elements()), .zero, nil)
         case (.fullyConnected(let features, let bias), .features(let count)):
             return (.features(features), try ParameterCount.fullyConnected(inFeatures: count, outFeatures: features, bias: bias), nil)
         case (.fullyConnected, .image(let size, let channels)):

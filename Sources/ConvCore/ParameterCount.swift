@@ -12,14 +12,18 @@ public struct ParameterCount: Equatable, Sendable {
     public let macs: Int
 
     public init(weights: Int, biases: Int, macs: Int) throws(ShapeError) {
+        self.init(uncheckedWeights: weights, biases: biases, macs: macs, parameters: try exactSum("the parameters", weights, biases))
+    }
+
+    private init(uncheckedWeights weights: Int, biases: Int, macs: Int, parameters: Int? = nil) {
         self.weights = weights
         self.biases = biases
         self.macs = macs
-        parameters = try exactSum("the parameters", weights, biases)
+        self.parameters = parameters ?? weights + biases
     }
 
     /// No parameters, no multiply-accumulates: activations, pooling, flatten.
-    public static let none = try! ParameterCount(weights: 0, biases: 0, macs: 0)
+    public static let zero = ParameterCount(uncheckedWeights: 0, biases: 0, macs: 0)
 
     /// Bytes of the parameters stored as float32.
     public var bytes: Int {

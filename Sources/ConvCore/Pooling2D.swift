@@ -6,19 +6,20 @@
 /// defaults to the kernel size, so 2×2 pooling halves each side.
 /// - input [N, C, H, W] → output [N, C, Hout, Wout]
 public struct Pooling2D: Sendable {
-    public enum Mode: Sendable {
+    /// What a window is reduced to.
+    public enum Kind: Sendable {
         /// The largest pixel of the window (a NaN in the window wins, as in PyTorch).
         case max
         /// The mean of the window's pixels.
         case average
     }
 
-    public let mode: Mode
+    public let kind: Kind
     public let kernelSize: Size2D
     public let stride: Size2D
 
     /// - Throws: `ShapeError` when a kernel size or stride is below 1.
-    public init(_ mode: Mode, kernelSize: Size2D = Size2D(2), stride: Size2D? = nil) throws(ShapeError) {
+    public init(_ kind: Kind, kernelSize: Size2D = Size2D(2), stride: Size2D? = nil) throws(ShapeError) {
         let stride = stride ?? kernelSize
         guard kernelSize.height >= 1, kernelSize.width >= 1 else {
             throw ShapeError("pooling kernel \(kernelSize) must be at least 1×1")
@@ -26,7 +27,7 @@ public struct Pooling2D: Sendable {
         guard stride.height >= 1, stride.width >= 1 else {
             throw ShapeError("pooling stride \(stride) must be at least 1×1: it is the step from one window to the next")
         }
-        self.mode = mode
+        self.kind = kind
         self.kernelSize = kernelSize
         self.stride = stride
     }
@@ -38,14 +39,14 @@ public struct Pooling2D: Sendable {
     public func callAsFunction(_ input: Tensor) throws(ShapeError) -> Tensor {
         let geometry = try check(input)
         var output = [Float]()
-        output.reserveCapacity(input.shape[0] * input.shape[1] * geometry.positions)
+        output.reserveCapacity(try Tensor.count(of: [input.shape[0], input.shape[1], geometry.positions]))
         forEachWindow(input.shape, geometry) { _, window in
-            switch mode {
+            switch kind {
             case .max: output.append(input.scalars[window[maxIndex(input.scalars, window)]])
             case .average: output.append(window.reduce(0) { $0 + input.scalars[$1] } / Float(window.count))
             }
         }
-        return Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], scalars: output)
+        return try Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], scalars: output)
     }
 
     /// ∂L/∂input from ∂L/∂output: max pooling routes each output's gradient to the pixel
@@ -56,12 +57,14 @@ public struct Pooling2D: Sendable {
         guard outputGradient.shape == outputShape else {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this layer's output is \(outputShape)")
         }
-        var gradient = Tensor(shape: input.shape)
-        forEachWindow(input.shape, geometry) { output, window in
-            let g = outputGradient.scalars[output]
-            switch mode {
-            case .max: gradient.scalars[window[maxIndex(input.scalars, window)]] += g
-            case .average: for pixel in window { gradient.scalars[pixel] += g / Float(window.count) }
+        var gradient = try Tensor(shape: input.shape)
+        gradient.withUnsafeMutableBufferPointer { gradient in
+            forEachWindow(input.shape, geometry) { output, window in
+                let g = outputGradient.scalars[output]
+                switch kind {
+                case .max: gradient[window[maxIndex(input.scalars, window)]] += g
+                case .average: for pixel in window { gradient[pixel] += g / Float(window.count) }
+                }
             }
         }
         return gradient

@@ -50,51 +50,56 @@ enum BlockedGEMM {
         rowBlocks = ceilDiv(m, blockRows)
 
         let passDepth = CacheBlocking.passDepth(k)
-        let packedB = AlignedBuffer(count: passDepth * ceilDiv(min(nc, n), nr) * nr)
-        let packedA = if case .strided = a { (0..<workers).map { _ in AlignedBuffer(count: blockRows * passDepth) } } else { [AlignedBuffer]() }
-        defer {
-            packedB.deallocate()
-            packedA.forEach { $0.deallocate() }
-        }
+        let packedBuffer = AlignedBuffer(count: passDepth * ceilDiv(min(nc, n), nr) * nr)
+        // Each worker packs its blocks of A into its own part of one buffer, on lines of its own.
+        let blockFloats = AlignedBuffer.cacheLines(blockRows * passDepth)
+        let packsA = if case .strided = a { true } else { false }
+        let packedABuffer = AlignedBuffer(count: packsA ? workers * blockFloats : 0)
+        packedBuffer.withUnsafeMutableBufferPointer { packedB in
+            packedABuffer.withUnsafeMutableBufferPointer { packedA in
+                // Workers read B̃ once it is packed, and write only their own part of Ã.
+                nonisolated(unsafe) let (packedB, packedA) = (packedB, packedA)
+                for jc in stride(from: 0, to: n, by: nc) {                                    // loop 5
+                    let width = min(nc, n - jc)
+                    let panels = ceilDiv(width, nr)
+                    for pc in stride(from: 0, to: k, by: passDepth) {                         // loop 4
+                        let depth = min(passDepth, k - pc)
+                        let betaHere = pc == 0 ? beta : 1
+                        let bBlock = b.offset(row: pc, column: jc)
+                        let panelsPerChunk = ceilDiv(panels, workers)
+                        shareWork(items: ceilDiv(panels, panelsPerChunk), workers: workers) { _, chunk in
+                            let first = chunk * panelsPerChunk * nr
+                            Packing.packPanels(
+                                of: bBlock, depth: depth, columns: first..<min(width, first + panelsPerChunk * nr),
+                                width: width, panelWidth: nr, into: packedB)
+                        }
 
-        for jc in stride(from: 0, to: n, by: nc) {                                    // loop 5
-            let width = min(nc, n - jc)
-            let panels = ceilDiv(width, nr)
-            for pc in stride(from: 0, to: k, by: passDepth) {                         // loop 4
-                let depth = min(passDepth, k - pc)
-                let betaHere = pc == 0 ? beta : 1
-                let bBlock = b.offset(row: pc, column: jc)
-                let panelsPerChunk = ceilDiv(panels, workers)
-                shareWork(items: ceilDiv(panels, panelsPerChunk), workers: workers) { _, chunk in
-                    let first = chunk * panelsPerChunk * nr
-                    Packing.packPanels(
-                        of: bBlock, depth: depth, columns: first..<min(width, first + panelsPerChunk * nr),
-                        width: width, panelWidth: nr, into: packedB.base)
-                }
-
-                let parts = min(columnParts, panels)
-                let panelsPerPart = ceilDiv(panels, parts)
-                shareWork(items: rowBlocks * parts, workers: workers) { worker, item in  // loop 3
-                    let ic = (item / parts) * blockRows
-                    let rows = min(blockRows, m - ic)
-                    let firstColumn = (item % parts) * panelsPerPart * nr
-                    let columns = firstColumn..<min(width, firstColumn + panelsPerPart * nr)
-                    guard !columns.isEmpty else { return }
-                    let aBlock: UnsafePointer<Float>
-                    switch a {
-                    case .strided(let a):
-                        Packing.packPanels(
-                            of: a.offset(row: ic, column: pc).transposed, depth: depth, columns: 0..<rows,
-                            width: rows, panelWidth: mr, into: packedA[worker].base)
-                        aBlock = UnsafePointer(packedA[worker].base)
-                    case .packed(let a):
-                        aBlock = a.panels(pass: pc, row: ic)
+                        let parts = min(columnParts, panels)
+                        let panelsPerPart = ceilDiv(panels, parts)
+                        shareWork(items: rowBlocks * parts, workers: workers) { worker, item in  // loop 3
+                            let ic = (item / parts) * blockRows
+                            let rows = min(blockRows, m - ic)
+                            let firstColumn = (item % parts) * panelsPerPart * nr
+                            let columns = firstColumn..<min(width, firstColumn + panelsPerPart * nr)
+                            guard !columns.isEmpty else { return }
+                            func multiply(_ aBlock: UnsafeBufferPointer<Float>) {
+                                MacroKernel.multiply(
+                                    arithmetic, depth: depth, packedA: aBlock, rows: rows,
+                                    packedB: UnsafeBufferPointer(packedB), columns: columns,
+                                    alpha: alpha, beta: betaHere, c: c.offset(row: ic, column: jc))
+                            }
+                            switch a {
+                            case .strided(let a):
+                                let block = packedA.extracting(worker * blockFloats..<(worker + 1) * blockFloats)
+                                Packing.packPanels(
+                                    of: a.offset(row: ic, column: pc).transposed, depth: depth, columns: 0..<rows,
+                                    width: rows, panelWidth: mr, into: block)
+                                multiply(UnsafeBufferPointer(block))
+                            case .packed(let a):
+                                a.withPanels(pass: pc, row: ic, multiply)
+                            }
+                        }
                     }
-                    MacroKernel.multiply(
-                        arithmetic, depth: depth,
-                        packedA: aBlock, rows: rows,
-                        packedB: packedB.base, columns: columns,
-                        alpha: alpha, beta: betaHere, c: c.offset(row: ic, column: jc))
                 }
             }
         }

@@ -5,11 +5,15 @@
 enum MacroKernel {
     static func multiply<Arithmetic: MultiplyAdd>(
         _ arithmetic: Arithmetic.Type, depth: Int,
-        packedA: UnsafePointer<Float>, rows: Int,
-        packedB: UnsafePointer<Float>, columns: Range<Int>,
+        packedA aBuffer: UnsafeBufferPointer<Float>, rows: Int,
+        packedB bBuffer: UnsafeBufferPointer<Float>, columns: Range<Int>,
         alpha: Float, beta: Float, c: OutputMatrix
     ) {
         let mr = MicroKernel6x16.mr, nr = MicroKernel6x16.nr
+        guard rows > 0, !columns.isEmpty else { return }
+        precondition(ceilDiv(rows, mr) * mr * depth <= aBuffer.count, "MacroKernel: Ã holds \(aBuffer.count) floats, not \(rows) rows of depth \(depth)")
+        precondition(ceilDiv(columns.upperBound, nr) * nr * depth <= bBuffer.count, "MacroKernel: B̃ holds \(bBuffer.count) floats, not \(columns.upperBound) columns of depth \(depth)")
+        let (packedA, packedB) = (aBuffer.baseAddress!, bBuffer.baseAddress!)
         for jr in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {              // loop 2
             for ir in stride(from: 0, to: rows, by: mr) {                                          // loop 1
                 MicroKernel6x16.multiply(

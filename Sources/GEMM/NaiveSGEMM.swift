@@ -12,11 +12,11 @@ public func naiveSGEMM(
     beta: Float = 0,
     c: inout [Float], ldc: Int
 ) {
-    checkOperand("A", a.count, transA == .none ? (m, k) : (k, m), ld: lda)
-    checkOperand("B", b.count, transB == .none ? (k, n) : (n, k), ld: ldb)
+    checkOperand("A", a.count, transA == .asStored ? (m, k) : (k, m), ld: lda)
+    checkOperand("B", b.count, transB == .asStored ? (k, n) : (n, k), ld: ldb)
     checkOperand("C", c.count, (m, n), ld: ldc)
-    func opA(_ i: Int, _ p: Int) -> Float { transA == .none ? a[i * lda + p] : a[p * lda + i] }
-    func opB(_ p: Int, _ j: Int) -> Float { transB == .none ? b[p * ldb + j] : b[j * ldb + p] }
+    func opA(_ i: Int, _ p: Int) -> Float { transA == .asStored ? a[i * lda + p] : a[p * lda + i] }
+    func opB(_ p: Int, _ j: Int) -> Float { transB == .asStored ? b[p * ldb + j] : b[j * ldb + p] }
 
     for i in 0..<m {
         for j in 0..<n {

@@ -18,11 +18,12 @@ public final class PackedMatrix: @unchecked Sendable {  // Immutable once packed
     private let storage: AlignedBuffer
 
     /// Packs op(A), m × k, read from `a` as `sgemm` would (row-major, leading dimension
-    /// `lda`; stored k × m when `.transposed`).
+    /// `lda`; stored k × m when `.transposed`). An empty op(A), m = 0 or k = 0, is allowed:
+    /// its products are empty, or C scaled by beta.
     /// - Precondition: sizes ≥ 0 and `a` holds the whole matrix.
     public init(_ transA: Transpose, rows m: Int, depth k: Int, a: UnsafeBufferPointer<Float>, lda: Int) {
         precondition(m >= 0 && k >= 0, "PackedMatrix: negative size m=\(m) k=\(k)")
-        checkOperand("A", a.count, transA == .none ? (m, k) : (k, m), ld: lda)
+        checkOperand("A", a.count, transA == .asStored ? (m, k) : (k, m), ld: lda)
         let mr = MicroKernel6x16.mr
         rows = m
         depth = k
@@ -31,17 +32,21 @@ public final class PackedMatrix: @unchecked Sendable {  // Immutable once packed
         storage = AlignedBuffer(count: paddedRows * k)
         guard m > 0, k > 0, let base = a.baseAddress else { return }
         let matrix = StridedMatrix(base, leadingDimension: lda, transA)
-        for pc in stride(from: 0, to: k, by: passDepth) {
-            Packing.packPanels(
-                of: matrix.offset(row: 0, column: pc).transposed, depth: min(passDepth, k - pc),
-                columns: 0..<m, width: m, panelWidth: mr, into: storage.base + paddedRows * pc)
+        storage.withUnsafeMutableBufferPointer { packed in
+            for pc in stride(from: 0, to: k, by: passDepth) {
+                Packing.packPanels(
+                    of: matrix.offset(row: 0, column: pc).transposed, depth: min(passDepth, k - pc),
+                    columns: 0..<m, width: m, panelWidth: mr, into: packed.extracting((paddedRows * pc)...))
+            }
         }
     }
 
-    deinit { storage.deallocate() }
-
-    /// The packed row block starting at row `ic` of the pass starting at `pc`.
-    func panels(pass pc: Int, row ic: Int) -> UnsafePointer<Float> {
-        UnsafePointer(storage.base + paddedRows * pc + ic * min(passDepth, depth - pc))
+    /// Runs `body` on the packed rows from row `ic` (a multiple of MR) to the end of the
+    /// pass over k that starts at `pc`.
+    func withPanels<Result>(pass pc: Int, row ic: Int, _ body: (UnsafeBufferPointer<Float>) -> Result) -> Result {
+        let depthHere = min(passDepth, depth - pc)
+        return storage.withUnsafeMutableBufferPointer { packed in
+            body(UnsafeBufferPointer(packed.extracting((paddedRows * pc + ic * depthHere)..<(paddedRows * (pc + depthHere)))))
+        }
     }
 }

@@ -14,12 +14,18 @@
 ///     │  ...     │          │             NR floats per step of k, depth steps
 enum Packing {
     /// Packs columns `columns` of the depth × width view `x` into panels of `panelWidth`
-    /// columns, writing panel `q` at `packed + q · panelWidth · depth`.
-    /// - Precondition: `columns.lowerBound` is a multiple of `panelWidth`.
+    /// columns, writing panel `q` at `packed[q · panelWidth · depth]`.
+    /// - Precondition: `columns.lowerBound` is a multiple of `panelWidth`, and `packed`
+    ///   holds every panel the columns touch.
     static func packPanels(
         of x: StridedMatrix, depth: Int, columns: Range<Int>, width: Int, panelWidth: Int,
-        into packed: UnsafeMutablePointer<Float>
+        into buffer: UnsafeMutableBufferPointer<Float>
     ) {
+        guard !columns.isEmpty else { return }
+        precondition(columns.lowerBound % panelWidth == 0, "Packing: columns start inside a panel")
+        precondition(ceilDiv(columns.upperBound, panelWidth) * panelWidth * depth <= buffer.count,
+                     "Packing: \(buffer.count) floats cannot hold panels up to column \(columns.upperBound) of depth \(depth)")
+        let packed = buffer.baseAddress!
         for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: panelWidth) {
             let panel = packed + panelStart * depth
             let filled = min(panelWidth, width - panelStart)

@@ -2,12 +2,12 @@ import Foundation
 
 /// Whether a GEMM operand is used as stored or transposed: op(X) = X or Xᵀ.
 public enum Transpose: Sendable {
-    case none
+    case asStored
     case transposed
 }
 
 /// The number of cores this process may run on: `sgemm`'s default thread count.
-public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+package var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
 /// What the micro-kernel compiled into this build is, for benchmark reports.
 public var kernelDescription: String {
@@ -22,8 +22,8 @@ public var kernelDescription: String {
 /// two rows), so a block inside a larger matrix is passed as it is. op(A) is m × k, op(B)
 /// is k × n, C is m × n; with `.transposed`, A is stored k × m or B is stored n × k.
 /// - Parameters:
-///   - a: op(A) as stored: m × k with `.none`, k × m with `.transposed`; `lda` ≥ its width.
-///   - b: op(B) as stored: k × n with `.none`, n × k with `.transposed`; `ldb` ≥ its width.
+///   - a: op(A) as stored: m × k with `.asStored`, k × m with `.transposed`; `lda` ≥ its width.
+///   - b: op(B) as stored: k × n with `.asStored`, n × k with `.transposed`; `ldb` ≥ its width.
 ///   - beta: 0 means C is overwritten and never read (it may hold NaN).
 ///   - c: m × n, `ldc` ≥ n.
 ///   - threads: at most this many threads (default: every available core). The values
@@ -95,7 +95,7 @@ func sgemm<Arithmetic: MultiplyAdd>(
     threads: Int?
 ) {
     precondition(m >= 0 && k >= 0, "sgemm: negative size m=\(m) k=\(k)")
-    checkOperand("A", a.count, transA == .none ? (m, k) : (k, m), ld: lda)
+    checkOperand("A", a.count, transA == .asStored ? (m, k) : (k, m), ld: lda)
     multiply(arithmetic, .strided(StridedMatrix(start(of: a), leadingDimension: lda, transA)), m: m, n: n, k: k, alpha: alpha,
              strided(transB, k: k, n: n, b: b, ldb: ldb), beta: beta, c: c, ldc: ldc, threads: threads)
 }
@@ -103,7 +103,7 @@ func sgemm<Arithmetic: MultiplyAdd>(
 /// op(B) as a strided view, after checking that `b` holds it.
 private func strided(_ transB: Transpose, k: Int, n: Int, b: UnsafeBufferPointer<Float>, ldb: Int) -> StridedMatrix {
     precondition(n >= 0, "sgemm: negative size n=\(n)")
-    checkOperand("B", b.count, transB == .none ? (k, n) : (n, k), ld: ldb)
+    checkOperand("B", b.count, transB == .asStored ? (k, n) : (n, k), ld: ldb)
     return StridedMatrix(start(of: b), leadingDimension: ldb, transB)
 }
 

@@ -11,7 +11,7 @@ struct StridedMatrix: @unchecked Sendable {  // Read-only; the driver hands each
     /// op(X) of a row-major X with leading dimension `ld`.
     init(_ base: UnsafePointer<Float>, leadingDimension ld: Int, _ op: Transpose) {
         self.base = base
-        (rowStride, columnStride) = op == .none ? (ld, 1) : (1, ld)
+        (rowStride, columnStride) = op == .asStored ? (ld, 1) : (1, ld)
     }
 
     private init(base: UnsafePointer<Float>, rowStride: Int, columnStride: Int) {

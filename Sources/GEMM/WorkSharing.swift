@@ -7,7 +7,7 @@ import Foundation
 /// by another process on its core simply takes fewer items instead of holding the others
 /// up. `worker` (in `0..<workers`) lets a body use scratch memory of its own. The GEMM
 /// shares its loop 3 this way, and the layers built on it their tiles.
-public func shareWork(items: Int, workers: Int, _ body: @Sendable (_ worker: Int, _ item: Int) -> Void) {
+package func shareWork(items: Int, workers: Int, _ body: @Sendable (_ worker: Int, _ item: Int) -> Void) {
     guard workers > 1, items > 1 else {
         for item in 0..<items { body(0, item) }
         return

@@ -1,11 +1,11 @@
-import ConvCore
-import GEMM
+import ArgumentParsing
+import Experiments
 
 /// `conv-demo bench gemm`: the speed of `sgemm` on square matrices, on one thread and on
 /// all cores, with the naive triple loop for scale.
 struct BenchGEMMCommand: Command {
     static let spec = CommandSpec(
-        path: ["bench", "gemm"],
+        program: program, path: ["bench", "gemm"],
         abstract: "Time SGEMM (C = A·B, square, single precision) in GFLOP/s.",
         discussion: """
             GFLOP/s = 2·m·n·k / seconds, the best of several runs after a warm-up, on 1 thread
@@ -14,92 +14,21 @@ struct BenchGEMMCommand: Command {
             """,
         options: [
             OptionSpec(name: "--sizes", valueName: "n,n,...", help: "Sizes m = n = k to time, each 1…4096 (default: 256,512,1024,2048)."),
-            OptionSpec(name: "--threads", valueName: "n", help: "Threads for the parallel runs, 1…256 (default: all cores)."),
+            .threads("Threads for the parallel runs, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"gemm\":[{\"m\",\"n\",\"k\",\"threads\",\"gflops\"}],\n\"naive_gemm\":[…]}."),
         ],
         make: { try BenchGEMMCommand(parsing: $0) })
 
-    var sizes = [256, 512, 1024, 2048]
-    var threads = availableCores
-    var json = false
+    var benchmark = GEMMBenchmark()
+    var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
-        sizes = try arguments.integers("--sizes", in: 1...4096) ?? sizes
-        threads = try arguments.integer("--threads", in: 1...256) ?? threads
+        benchmark.sizes = try arguments.integers("--sizes", in: 1...4096) ?? benchmark.sizes
+        benchmark.threads = try arguments.threads()
         json = arguments.flag("--json")
     }
 
-    func run() {
-        printBenchReports([measure()], json: json)
-    }
-
-    /// Times every size on 1 thread and on `threads`, then the naive loop at 256.
-    func measure() -> BenchReport {
-        let progress = Progress()
-        let threadCounts = threads > 1 ? [1, threads] : [1]
-        var rows: [GEMMTiming] = []
-        var table = TextTable([("m = n = k", .right)] + threadCounts.map { ("\($0) thread\($0 > 1 ? "s" : "")", .right) }
-            + (threadCounts.count > 1 ? [("speed-up", .right)] : []))
-        for size in sizes {
-            let timings = threadCounts.map { threads in
-                progress.update("timing sgemm \(size)×\(size)×\(size) on \(threads) thread\(threads > 1 ? "s" : "")…")
-                return GEMMTiming.measure(size: size, threads: threads)
-            }
-            rows += timings
-            let speedUp = timings.count > 1 ? ["\(fixed(timings[1].gflops / timings[0].gflops, 2))×"] : []
-            table.append(["\(size)"] + timings.map { fixed($0.gflops, 1) } + speedUp)
-        }
-        progress.update("timing the naive triple loop at 256…")
-        let naive = GEMMTiming.measureNaive(size: 256)
-        progress.clear()
-
-        let fastAt256 = rows.first { $0.m == 256 && $0.threads == 1 }
-        let comparison = fastAt256.map { "; sgemm on 1 thread: \(fixed($0.gflops / naive.gflops, 0))× faster" } ?? ""
-        let text = """
-            SGEMM, C = A·B, single precision: GFLOP/s = 2·m·n·k / best time
-            kernel: \(kernelDescription)
-
-            \(table.rendered())
-            naive triple loop at 256, 1 thread: \(fixed(naive.gflops, 2)) GFLOP/s\(comparison)
-
-            """
-        return BenchReport(json: [("gemm", .array(rows.map(\.json))), ("naive_gemm", .array([naive.json]))], text: text)
+    func run() throws {
+        try runBenchmarks([benchmark.run], json: json)
     }
 }
-
-/// One timed multiplication.
-struct GEMMTiming {
-    var m, n, k, threads: Int
-    var seconds: Double
-
-    var gflops: Double { 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9 }
-
-    var json: JSON {
-        .object([("m", .int(m)), ("n", .int(n)), ("k", .int(k)), ("threads", .int(threads)), ("gflops", .number(rounded(gflops)))])
-    }
-
-    static func measure(size n: Int, threads: Int) -> GEMMTiming {
-        var (a, b, c) = squareOperands(n)
-        let seconds = bestTime {
-            sgemm(.none, .none, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n, threads: threads)
-        }
-        return GEMMTiming(m: n, n: n, k: n, threads: threads, seconds: seconds)
-    }
-
-    static func measureNaive(size n: Int) -> GEMMTiming {
-        var (a, b, c) = squareOperands(n)
-        let seconds = bestTime(minimumRuns: 1, budget: 0) {
-            naiveSGEMM(.none, .none, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
-        }
-        return GEMMTiming(m: n, n: n, k: n, threads: 1, seconds: seconds)
-    }
-
-    /// Seeded random n × n matrices A and B in [-1, 1), and a zero C.
-    private static func squareOperands(_ n: Int) -> ([Float], [Float], [Float]) {
-        var random = SeededGenerator(seed: UInt64(n))
-        return (random.floats(n * n, in: -1..<1), random.floats(n * n, in: -1..<1), [Float](repeating: 0, count: n * n))
-    }
-}
-
-/// Two decimals are plenty for a speed and keep the JSON readable.
-func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }

@@ -1,42 +1,61 @@
+import ArgumentParsing
 import Foundation
+import Reporting
+
+/// The name every usage line starts with.
+let program = "conv-demo"
 
 /// The command tree: every subcommand, reachable from `conv-demo`.
 let commandTree = CommandSpec(
-    path: [],
+    program: program, path: [],
     abstract: "Why convolutional networks share weights, shown with real code and real numbers.",
     discussion: """
         Sizes are typed width × height, like a screen resolution: 1920x1080 is 1920 wide
         and 1080 tall; --kernel 7x1 is 7 wide and 1 tall.
         """,
-    subcommands: [CountParamsCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec, WeightDecayCommand.spec, StabilityCommand.spec, BenchCommand.spec])
+    subcommands: [CountParamsCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec,
+                  WeightDecayCommand.spec, StabilityCommand.spec, BenchCommand.spec])
 
 /// Runs the command line and returns the exit status: 0, or a sysexits(3) code after
-/// printing `error: …` on stderr.
+/// printing `error: …` on stderr (and the command's usage, for a usage error).
 func runConvDemo(_ arguments: [String]) -> Int32 {
+    var path: [String] = []
     do {
         switch try parseCommandLine(arguments, root: commandTree) {
         case .help(let text):
             print(text, terminator: "")
-        case .run(let command):
+        case .run(let command, let commandPath):
+            path = commandPath
             try command.run()
         }
         return 0
-    } catch let error as CLIError {
-        var text = "error: \(error.message)\n"
-        if let path = error.command, let spec = commandTree.spec(at: path) {
-            text += "Usage: \(spec.usage)\n  See '\(spec.name) --help' for more information.\n"
+    } catch let error as UsageError {
+        return fail(error.message, usageOf: error.command, status: 64)
+    } catch let error as UserError {
+        switch error.kind {
+        case .usage: return fail(error.message, usageOf: path, status: 64)
+        case .badInput: return fail(error.message, status: 65)
+        case .missingInput: return fail(error.message, status: 66)
+        case .cannotCreate: return fail(error.message, status: 73)
         }
-        FileHandle.standardError.write(Data(text.utf8))
-        return error.status.rawValue
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        return 70  // EX_SOFTWARE: a failure that is this program's fault, not the user's.
+        return fail("\(error)", status: 70)  // EX_SOFTWARE: a failure that is this program's fault, not the user's.
     }
 }
 
-extension CommandSpec {
-    /// The command the words `path` select below this one.
-    func spec(at path: [String]) -> CommandSpec? {
-        path.reduce(self) { spec, word in spec?.subcommand(named: word) }
+/// Prints `error: message` on stderr, and the usage of the command at `path` if given;
+/// returns `status`.
+private func fail(_ message: String, usageOf path: [String]? = nil, status: Int32) -> Int32 {
+    var text = "error: \(message)\n"
+    if let path, let spec = commandTree.spec(at: path) {
+        text += "Usage: \(spec.usage)\n  See '\(spec.name) --help' for more information.\n"
     }
+    FileHandle.standardError.write(Data(text.utf8))
+    return status
+}
+
+/// Prints a command's result on stdout: the JSON document when `asJSON` (and nothing else),
+/// or else the text, which ends in its own newline.
+func printReport(_ report: some Report, asJSON: Bool) {
+    print(asJSON ? report.json.serialized() : report.text, terminator: asJSON ? "\n" : "")
 }

@@ -1,12 +1,14 @@
+import ArgumentParsing
 import ConvCore
-import Foundation
+import Experiments
+import Reporting
 
 /// `conv-demo count-params`: what weight sharing saves. Without --model, one convolution
 /// against the same layer without sharing and against a fully-connected layer on the
 /// same input; with --model, a whole network summarized layer by layer.
 struct CountParamsCommand: Command {
     static let spec = CommandSpec(
-        path: ["count-params"],
+        program: program, path: ["count-params"],
         abstract: "Count what weight sharing saves: a convolution against a fully-connected layer, or a whole network.",
         discussion: """
             Without --model: one convolution on the input (default 1920x1080x1, a 3×3 kernel),
@@ -34,12 +36,7 @@ struct CountParamsCommand: Command {
         ],
         make: { try CountParamsCommand(parsing: $0) })
 
-    enum Mode {
-        case layer(LayerComparison)
-        case model(NetworkSummary, source: String)
-    }
-
-    var mode: Mode
+    var report: any Report
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
@@ -48,11 +45,10 @@ struct CountParamsCommand: Command {
         if let model = arguments.string("--model") {
             let layerOptions = ["--kernel", "--filters", "--stride", "--padding", "--dilation", "--groups", "--fc"]
             if let option = layerOptions.first(where: { arguments.values[$0] != nil }) ?? (arguments.flag("--no-bias") ? "--no-bias" : nil) {
-                throw CLIError.usage("\(option) is for the single-layer comparison; with --model, the spec gives every layer", command: arguments.command)
+                throw arguments.error("\(option) is for the single-layer comparison; with --model, the spec gives every layer")
             }
             if let input { try Self.checkChannels(input.channels, arguments) }
-            let (summary, source) = try Self.summarize(model, input: input)
-            mode = .model(summary, source: source)
+            report = try NetworkReport(ModelSource(model), input: input)
             return
         }
         let (size, channels) = input ?? (Size2D(height: 1080, width: 1920), 1)
@@ -60,54 +56,24 @@ struct CountParamsCommand: Command {
         let filters = try arguments.integer("--filters", in: 1...Int.max) ?? 1
         let groups = try arguments.integer("--groups", in: 1...Int.max) ?? 1
         guard channels % groups == 0, filters % groups == 0 else {
-            throw CLIError.usage("--groups \(groups) must divide the \(channels) input channels and the \(filters) filters", command: arguments.command)
+            throw arguments.error("--groups \(groups) must divide the \(channels) input channels and the \(filters) filters")
         }
         do {
-            mode = .layer(try LayerComparison(
+            report = try LayerComparison(
                 input: size, channels: channels, kernel: try arguments.size("--kernel") ?? Size2D(3), filters: filters,
                 stride: try arguments.size("--stride") ?? Size2D(1), padding: try arguments.padding("--padding") ?? .valid,
                 dilation: try arguments.size("--dilation") ?? Size2D(1), groups: groups,
-                neurons: try arguments.integer("--fc", in: 1...Int.max) ?? 1000, bias: !arguments.flag("--no-bias")))
+                neurons: try arguments.integer("--fc", in: 1...Int.max) ?? 1000, bias: !arguments.flag("--no-bias"))
         } catch let error as ShapeError {
-            throw CLIError.usage(error.message, command: arguments.command)
+            throw arguments.error(error.message)
         }
     }
 
     private static func checkChannels(_ channels: Int, _ arguments: ParsedArguments) throws {
-        guard channels >= 1 else { throw CLIError.usage("--input: \(channels) channels; an image has at least 1", command: arguments.command) }
+        guard channels >= 1 else { throw arguments.error("--input: \(channels) channels; an image has at least 1") }
     }
 
-    func run() throws {
-        switch mode {
-        case .layer(let comparison):
-            printResult(asJSON: json, comparison.json, text: comparison.text)
-        case .model(let summary, let source):
-            printResult(asJSON: json, summary.json, text: summary.text(source: source))
-        }
-    }
-
-    /// Reads the model named by `argument` (a file, a sample name, or the spec itself) and
-    /// summarizes it; also says where it came from. A mistake in the spec is EX_DATAERR,
-    /// at its file, line and column.
-    private static func summarize(_ argument: String, input: (size: Size2D, channels: Int)?) throws -> (NetworkSummary, String) {
-        let (text, file) = try modelText(argument)
-        do {
-            return (try NetworkSummary(NetworkSpec(parsing: text), input: input.map { ($0.size, $0.channels) }), file ?? "given on the command line")
-        } catch {
-            let place = file.map { "\($0):\(error.line):\(error.column)" } ?? "line \(error.line), column \(error.column)"
-            throw CLIError(status: .dataError, message: "\(place): \(error.message)")
-        }
-    }
-
-    /// The spec text, and the file it came from (nil when the argument is the spec).
-    private static func modelText(_ argument: String) throws -> (String, String?) {
-        let sample = samplesDirectory?.appendingPathComponent("models/\(argument).txt").path
-        for path in [argument, sample].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
-            return (try TextFile.read(path, what: "the model file"), displayPath(path))
-        }
-        guard argument.contains(where: { $0 == ";" || $0 == "\n" || $0 == " " }) else {
-            throw CLIError(status: .noInput, message: "no model file '\(argument)', nor a sample of that name (lenet5, alexnet, vgg16)")
-        }
-        return (argument, nil)
+    func run() {
+        printReport(report, asJSON: json)
     }
 }

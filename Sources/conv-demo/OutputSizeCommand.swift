@@ -1,10 +1,12 @@
+import ArgumentParsing
 import ConvCore
+import Experiments
 
 /// `conv-demo output-size`: the size of a convolution's output, the formula with the
 /// numbers filled in, and the pixels a stride leaves unused.
 struct OutputSizeCommand: Command {
     static let spec = CommandSpec(
-        path: ["output-size"],
+        program: program, path: ["output-size"],
         abstract: "Compute a convolution's output size, show the formula and the pixels a stride leaves unused.",
         discussion: """
             Per axis: out = ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1, the (n − k)/s + 1 of the textbooks
@@ -36,46 +38,12 @@ struct OutputSizeCommand: Command {
         do {
             geometry = try ConvGeometry(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
         } catch {
-            throw CLIError.usage(error.message, command: arguments.command)
+            throw arguments.error(error.message)
         }
         json = arguments.flag("--json")
     }
 
     func run() {
-        printResult(asJSON: json, report, text: text)
-    }
-
-    var text: String {
-        let (h, w) = (geometry.height, geometry.width)
-        func pair(_ width: Int, _ height: Int) -> String { "\(width)×\(height)" }
-        let padding = h.padBefore == h.padAfter && w.padBefore == w.padAfter
-            ? pair(w.padBefore, h.padBefore)
-            : "left \(w.padBefore), right \(w.padAfter), top \(h.padBefore), bottom \(h.padAfter)"
-        return """
-            input   \(geometry.input) (width × height)
-            kernel  \(geometry.kernel), stride \(pair(w.stride, h.stride)), padding \(padding), dilation \(pair(w.dilation, h.dilation))
-
-            out = ⌊(n + 2p − d·(k − 1) − 1) / s⌋ + 1
-              width:  \(w.formula)
-              height: \(h.formula)
-
-            output  \(geometry.output) (width × height)
-            unused  \(w.unusedSentence(line: "column", end: "right"))
-                    \(h.unusedSentence(line: "row", end: "bottom"))
-
-            """
-    }
-
-    var report: JSON {
-        let (h, w) = (geometry.height, geometry.width)
-        return .object([
-            ("input", geometry.input.json),
-            ("kernel", geometry.kernel.json),
-            ("stride", Size2D(height: h.stride, width: w.stride).json),
-            ("padding", .object([("left", .int(w.padBefore)), ("right", .int(w.padAfter)), ("top", .int(h.padBefore)), ("bottom", .int(h.padAfter))])),
-            ("dilation", Size2D(height: h.dilation, width: w.dilation).json),
-            ("output", geometry.output.json),
-            ("unused", Size2D(height: h.unused, width: w.unused).json),
-        ])
+        printReport(geometry, asJSON: json)
     }
 }

@@ -1,12 +1,14 @@
+import ArgumentParsing
 import ConvCore
-import Foundation
+import Experiments
+import Reporting
 
 /// `conv-demo symmetry`: why weights must not start equal. The same small network trained
 /// from constant weights and from random ones: with the constant, every hidden unit keeps
 /// the same weights forever and the loss stalls.
 struct SymmetryCommand: Command {
     static let spec = CommandSpec(
-        path: ["symmetry"],
+        program: program, path: ["symmetry"],
         abstract: "Train a small network from constant and from random weights: constant init never breaks the symmetry.",
         discussion: """
             A 2 → --hidden (tanh) → 1 network learns to tell two concentric rings apart (--points
@@ -30,8 +32,6 @@ struct SymmetryCommand: Command {
         make: { try SymmetryCommand(parsing: $0) })
 
     var experiment = SymmetryExperiment()
-    var every: Int
-    var svg: String?
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
@@ -41,58 +41,16 @@ struct SymmetryCommand: Command {
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
         experiment.learningRate = try arguments.positiveFloat("--lr") ?? experiment.learningRate
         experiment.constant = try arguments.float("--constant") ?? experiment.constant
-        every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
-        svg = arguments.plotPath(default: "symmetry.svg")
+        experiment.every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
+        experiment.plotFile = arguments.plotPath(default: "symmetry.svg")
         json = arguments.flag("--json")
     }
 
     func run() throws {
         let progress = Progress()
-        let constantName = "constant(\(decimal(experiment.constant)))"
-        let runs = [
-            try experiment.run(weights: .constant(experiment.constant), biases: .zeros, named: constantName) { progress.update($0) },
-            try experiment.run(weights: .frameworkDefault, biases: .frameworkDefault, named: "default") { progress.update($0) },
-        ]
+        let result = try experiment.run { progress.update($0) }
         progress.clear()
-        if let svg { try chart(runs).write(to: svg) }
-        printResult(asJSON: json, report(runs), text: text(runs))
-    }
-
-    func text(_ runs: [SymmetryExperiment.Run]) -> String {
-        var table = TextTable([("step", .right)] + runs.flatMap { [("\($0.initializer): loss", .right), ("unit difference", .right)] })
-        for step in stride(from: every, through: experiment.steps, by: every) {
-            table.append(["\(step)"] + runs.flatMap { [fixed($0.loss[step - 1], 4), compact($0.maxUnitDifference[step - 1])] })
-        }
-        let results = runs.map { "  \($0.initializer): final loss \(fixed($0.loss.last ?? .nan, 4)), accuracy \(fixed(100 * $0.accuracy, 1))%" }
-        return """
-            symmetry: a 2 → \(experiment.hidden) (tanh) → 1 network, two rings of \(experiment.points) points, \(experiment.steps) steps of gradient descent (lr \(decimal(experiment.learningRate))), seed \(experiment.seed)
-            unit difference: the largest max − min across hidden units of any of their parameters
-
-            \(table.rendered())
-            \(results.joined(separator: "\n"))
-            \(svg.map { "\nplot: \($0) (loss and unit difference per step)" } ?? "")
-
-            """
-    }
-
-    func report(_ runs: [SymmetryExperiment.Run]) -> JSON {
-        .object([
-            ("hidden", .int(experiment.hidden)), ("steps", .int(experiment.steps)), ("seed", .int(Int(experiment.seed))),
-            ("runs", .array(runs.map { run in
-                .object([
-                    ("init", .string(run.initializer)), ("loss", .array(run.loss.map(JSON.number))),
-                    ("max_unit_diff", .array(run.maxUnitDifference.map(JSON.number))), ("accuracy", .number(run.accuracy)),
-                ])
-            })),
-        ])
-    }
-
-    func chart(_ runs: [SymmetryExperiment.Run]) -> SVGChart {
-        SVGChart(title: "symmetry: constant against random initialization, \(experiment.hidden) hidden units", panels: [
-            SVGChart.Panel(title: "training loss (binary cross-entropy)", xLabel: "step", yLabel: "loss", logarithmic: false,
-                           series: runs.map { SVGChart.Series(name: $0.initializer, values: $0.loss) }),
-            SVGChart.Panel(title: "largest difference between hidden units", xLabel: "step", yLabel: "max − min", logarithmic: false,
-                           series: runs.map { SVGChart.Series(name: $0.initializer, values: $0.maxUnitDifference) }),
-        ])
+        try writePlot(result.chart, to: experiment.plotFile)
+        printReport(result, asJSON: json)
     }
 }

@@ -1,11 +1,14 @@
-import ConvCore
+import ArgumentParsing
 import Foundation
+import ConvCore
+import Experiments
+import Reporting
 
 /// `conv-demo weight-decay`: what a penalty on the size of the weights does. The same
 /// over-parameterised network on a small noisy training set, with several λ.
 struct WeightDecayCommand: Command {
     static let spec = CommandSpec(
-        path: ["weight-decay"],
+        program: program, path: ["weight-decay"],
         abstract: "Train an over-parameterised network with several weight-decay strengths: smaller weights, smaller train/test gap.",
         discussion: """
             A 1 → --width → --width → 1 tanh network fits --train noisy samples of sin(2πx)
@@ -32,15 +35,13 @@ struct WeightDecayCommand: Command {
         make: { try WeightDecayCommand(parsing: $0) })
 
     var experiment = WeightDecayExperiment()
-    var every: Int
-    var svg: String?
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
         if let text = arguments.string("--lambda") {
             experiment.lambdas = try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
                 guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0 else {
-                    throw CLIError.usage("--lambda: '\(item)' is not a number ≥ 0", command: arguments.command)
+                    throw arguments.error("--lambda: '\(item)' is not a number ≥ 0")
                 }
                 return value
             }
@@ -50,75 +51,23 @@ struct WeightDecayCommand: Command {
         experiment.learningRate = try arguments.positiveFloat("--lr") ?? experiment.learningRate
         experiment.momentum = try arguments.float("--momentum") ?? experiment.momentum
         guard (0...0.999).contains(experiment.momentum) else {
-            throw CLIError.usage("--momentum: \(experiment.momentum) is out of range 0…0.999", command: arguments.command)
+            throw arguments.error("--momentum: \(experiment.momentum) is out of range 0…0.999")
         }
         experiment.trainingPoints = try arguments.integer("--train", in: 1...100_000) ?? experiment.trainingPoints
         experiment.testPoints = try arguments.integer("--test", in: 1...100_000) ?? experiment.testPoints
         experiment.noise = try arguments.float("--noise") ?? experiment.noise
-        guard experiment.noise >= 0 else { throw CLIError.usage("--noise: \(experiment.noise) must not be negative", command: arguments.command) }
+        guard experiment.noise >= 0 else { throw arguments.error("--noise: \(experiment.noise) must not be negative") }
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
-        every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.epochs / 10)
-        svg = arguments.plotPath(default: "weight-decay.svg")
+        experiment.every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.epochs / 10)
+        experiment.plotFile = arguments.plotPath(default: "weight-decay.svg")
         json = arguments.flag("--json")
     }
 
     func run() throws {
         let progress = Progress()
-        let runs = try experiment.lambdas.map { lambda in try experiment.run(lambda: lambda) { progress.update($0) } }
+        let result = try experiment.run { progress.update($0) }
         progress.clear()
-        if let svg { try chart(runs).write(to: svg) }
-        printResult(asJSON: json, report(runs), text: text(runs))
-    }
-
-    private func name(_ lambda: Float) -> String { "λ = \(decimal(lambda))" }
-
-    func text(_ runs: [WeightDecayExperiment.Run]) -> String {
-        var progressTable = TextTable([("epoch", .right)] + runs.flatMap { run in
-            [("\(name(run.lambda)): train", .right), ("test", .right), ("‖w‖", .right)]
-        })
-        for epoch in stride(from: every, through: experiment.epochs, by: every) {
-            progressTable.append(["\(epoch)"] + runs.flatMap { run in
-                [fixed(run.trainLoss[epoch - 1], 4), fixed(run.testLoss[epoch - 1], 4), fixed(run.weightNorm[epoch - 1], 2)]
-            })
-        }
-        var final = TextTable([("λ", .right), ("weight decay 2λ", .right), ("train loss", .right), ("test loss", .right), ("gap", .right), ("‖w‖", .right)])
-        for run in runs {
-            let (train, test) = (run.trainLoss.last ?? .nan, run.testLoss.last ?? .nan)
-            final.append([decimal(run.lambda), decimal(2 * run.lambda), fixed(train, 4), fixed(test, 4), fixed(test - train, 4), fixed(run.weightNorm.last ?? .nan, 2)])
-        }
-        let e = experiment
-        return """
-            weight-decay: a 1 → \(e.width) → \(e.width) → 1 tanh network, \(e.trainingPoints) training samples of sin(2πx) + N(0, \(decimal(e.noise))²), \(e.testPoints) test samples
-            \(e.epochs) epochs of full-batch gradient descent, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), seed \(e.seed); loss: mean squared error
-            λ is the penalty λ‖w‖² (weight decay 2λ); ‖w‖ is the weights' L2 norm, biases excluded
-
-            \(progressTable.rendered())
-            \(final.rendered())\(svg.map { "\nplot: \($0) (train and test loss, and ‖w‖, per epoch)\n" } ?? "")
-            """
-    }
-
-    func report(_ runs: [WeightDecayExperiment.Run]) -> JSON {
-        .object([
-            ("epochs", .int(experiment.epochs)), ("width", .int(experiment.width)), ("seed", .int(Int(experiment.seed))),
-            ("runs", .array(runs.map { run in
-                .object([
-                    ("lambda", .float(run.lambda)), ("weight_decay", .float(2 * run.lambda)),
-                    ("train_loss", .array(run.trainLoss.map(JSON.number))), ("test_loss", .array(run.testLoss.map(JSON.number))),
-                    ("weight_norm", .array(run.weightNorm.map(JSON.number))),
-                ])
-            })),
-        ])
-    }
-
-    func chart(_ runs: [WeightDecayExperiment.Run]) -> SVGChart {
-        SVGChart(title: "weight-decay: \(experiment.trainingPoints) noisy samples, a 1 → \(experiment.width) → \(experiment.width) → 1 network", panels: [
-            SVGChart.Panel(title: "training loss (solid) and test loss (dashed)", xLabel: "epoch", yLabel: "mean squared error (log scale)", logarithmic: true,
-                           series: runs.enumerated().flatMap { index, run in
-                               [SVGChart.Series(name: "\(name(run.lambda)) train", values: run.trainLoss, color: index),
-                                SVGChart.Series(name: "\(name(run.lambda)) test", values: run.testLoss, color: index, dashed: true)]
-                           }),
-            SVGChart.Panel(title: "L2 norm of the weights", xLabel: "epoch", yLabel: "‖w‖", logarithmic: false,
-                           series: runs.map { SVGChart.Series(name: name($0.lambda), values: $0.weightNorm) }),
-        ])
+        try writePlot(result.chart, to: experiment.plotFile)
+        printReport(result, asJSON: json)
     }
 }

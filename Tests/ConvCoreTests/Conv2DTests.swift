@@ -1,4 +1,6 @@
+import SeededRandom
 import Testing
+import _TestSupport
 
 @testable import ConvCore
 
@@ -6,7 +8,7 @@ struct Conv2DTests {
     /// One random layer and input: kernel 1…7, stride 1…3, padding 0…3 or same/valid,
     /// dilation 1…3, groups 1, 2 or depthwise, bias or not, batch 1…2, every size chosen
     /// per axis; redrawn until the kernel fits the padded input.
-    static func randomCase(_ random: inout SeededGenerator) -> (Conv2D, Tensor) {
+    static func randomCase(_ random: inout SeededGenerator) throws -> (Conv2D, Tensor) {
         while true {
             let groupChoice = random.int(0...2)
             let groups = [1, 2, random.int(1...4)][groupChoice]
@@ -20,12 +22,12 @@ struct Conv2DTests {
             let stride = padding == .same ? Size2D(1) : Size2D(height: random.int(1...3), width: random.int(1...3))
             let input = Size2D(height: random.int(1...14), width: random.int(1...14))
             let batch = random.int(1...2)
-            let weight = random.tensor([groups * outPerGroup, inPerGroup, kernel.height, kernel.width])
-            let bias = random.int(0...1) == 1 ? random.tensor([groups * outPerGroup]) : nil
+            let weight = try random.tensor([groups * outPerGroup, inPerGroup, kernel.height, kernel.width])
+            let bias = random.int(0...1) == 1 ? try random.tensor([groups * outPerGroup]) : nil
             guard let conv = try? Conv2D(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups),
                   (try? conv.geometry(for: input)) != nil
             else { continue }
-            return (conv, random.tensor([batch, groups * inPerGroup, input.height, input.width]))
+            return (conv, try random.tensor([batch, groups * inPerGroup, input.height, input.width]))
         }
     }
 
@@ -42,7 +44,7 @@ struct Conv2DTests {
     func matchesDirectConvolution() throws {
         var random = SeededGenerator(seed: 2024)
         for trial in 0..<300 {
-            let (conv, input) = Self.randomCase(&random)
+            let (conv, input) = try Self.randomCase(&random)
             let expected = try directConvolution(conv, input)
             let actual = try conv(input, threads: 1 + trial % 3)
             expectClose(actual, expected, tolerance: try Self.tolerance(conv, input),
@@ -53,13 +55,13 @@ struct Conv2DTests {
     @Test("k = n: a kernel as large as the input gives one output per channel, a dot product")
     func kernelAsLargeAsInput() throws {
         var random = SeededGenerator(seed: 5)
-        let input = random.tensor([1, 2, 5, 4])
+        let input = try random.tensor([1, 2, 5, 4])
         let conv = try Conv2D(weight: random.tensor([3, 2, 5, 4]), bias: random.tensor([3]))
         let output = try conv(input)
         #expect(output.shape == [1, 3, 1, 1])
         for o in 0..<3 {
-            let kernel = Tensor(shape: [40], scalars: Array(conv.weight.scalars[o * 40..<(o + 1) * 40]))
-            let expected = dot(kernel, Tensor(shape: [40], scalars: input.scalars)) + Double(conv.bias!.scalars[o])
+            let kernel = try Tensor(shape: [40], scalars: Array(conv.weight.scalars[o * 40..<(o + 1) * 40]))
+            let expected = dot(kernel, try input.reshaped(to: [40])) + Double(try #require(conv.bias).scalars[o])
             #expect(abs(Double(output.scalars[o]) - expected) < 1e-5)
         }
     }
@@ -69,7 +71,7 @@ struct Conv2DTests {
         // [1 2 3]                    out[y, x] = in[y, x] − in[y+1, x+1]
         // [4 5 6]  ⋆  [1  0]   =     [1−5 2−6]   [−4 −4]
         // [7 8 9]     [0 −1]         [4−8 5−9] = [−4 −4]   (a flipped kernel would give +4)
-        let input = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let input = try Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
         let conv = try Conv2D(weight: Tensor(shape: [1, 1, 2, 2], scalars: [1, 0, 0, -1]))
         #expect(try conv(input).scalars == [-4, -4, -4, -4])
     }
@@ -78,7 +80,7 @@ struct Conv2DTests {
     func strideAndPaddingByHand() throws {
         // A 4×4 image of ones, a 3×3 kernel of ones, padding 1, stride 2: ⌊(4 + 2 − 3)/2⌋ + 1 = 2
         // per side. The window at (0, 0) covers rows and columns −1…1: 2×2 pixels inside.
-        let input = Tensor(shape: [1, 1, 4, 4], repeating: 1)
+        let input = try Tensor(shape: [1, 1, 4, 4], repeating: 1)
         let conv = try Conv2D(weight: Tensor(shape: [1, 1, 3, 3], repeating: 1), bias: Tensor(shape: [1], scalars: [0.5]),
                               stride: Size2D(2), padding: .explicit(Size2D(1)))
         #expect(try conv(input).scalars == [4.5, 6.5, 6.5, 9.5])
@@ -87,7 +89,7 @@ struct Conv2DTests {
     @Test("groups: each output channel sees only its group's input channels")
     func groupsByHand() throws {
         // Two groups of 1×1 kernels: output 0 = 2 · input 0, output 1 = 3 · input 1.
-        let input = Tensor(shape: [1, 2, 1, 2], scalars: [1, 2, 10, 20])
+        let input = try Tensor(shape: [1, 2, 1, 2], scalars: [1, 2, 10, 20])
         let conv = try Conv2D(weight: Tensor(shape: [2, 1, 1, 1], scalars: [2, 3]), groups: 2)
         #expect(try conv(input).scalars == [2, 4, 30, 60])
     }
@@ -95,7 +97,7 @@ struct Conv2DTests {
     @Test("padding 'same' keeps the size; an even kernel puts the extra pixel at the bottom/right")
     func samePaddingByHand() throws {
         // Kernel 2 wide: total padding 1, on the right. The window at x reads in[x] and in[x+1].
-        let input = Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])
+        let input = try Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])
         let conv = try Conv2D(weight: Tensor(shape: [1, 1, 1, 2], scalars: [1, 10]), padding: .same)
         #expect(try conv(input).scalars == [21, 32, 3])
     }
@@ -104,7 +106,7 @@ struct Conv2DTests {
     func gradientsMatchFiniteDifferences() throws {
         var random = SeededGenerator(seed: 77)
         for trial in 0..<40 {
-            let (conv, input) = Self.randomCase(&random)
+            let (conv, input) = try Self.randomCase(&random)
             try expectGradientsMatchFiniteDifferences(conv, input, threads: 1 + trial % 2, samples: 12, random: &random,
                 "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)")
         }
@@ -116,22 +118,16 @@ struct Conv2DTests {
         _ conv: Conv2D, _ input: Tensor, threads: Int = 1, samples: Int, random: inout SeededGenerator, _ comment: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let outputGradient = random.tensor(try conv(input).shape)
+        let outputGradient = try random.tensor(try conv(input).shape)
         let gradients = try conv.backward(input: input, outputGradient: outputGradient, threads: threads)
-        func loss(_ layer: Conv2D, _ x: Tensor) -> Double { dot(try! layer(x), outputGradient) }
-        expectGradient(gradients.input, of: input, loss: { loss(conv, $0) }, samples: samples, random: &random,
-                       "\(comment), input", sourceLocation: sourceLocation)
-        expectGradient(gradients.weight, of: conv.weight, loss: { w in
-            var layer = conv
-            layer.weight = w
-            return loss(layer, input)
-        }, samples: samples, random: &random, "\(comment), weight", sourceLocation: sourceLocation)
+        func loss(_ layer: Conv2D, _ x: Tensor) throws -> Double { dot(try layer(x), outputGradient) }
+        try expectGradient(gradients.input, of: input, loss: { try loss(conv, $0) }, samples: samples, random: &random,
+                           "\(comment), input", sourceLocation: sourceLocation)
+        try expectGradient(gradients.weight, of: conv.weight, loss: { w in try loss(conv.replacing(parameter: 0, with: w), input) },
+                           samples: samples, random: &random, "\(comment), weight", sourceLocation: sourceLocation)
         if let bias = conv.bias, let biasGradient = gradients.bias {
-            expectGradient(biasGradient, of: bias, loss: { b in
-                var layer = conv
-                layer.bias = b
-                return loss(layer, input)
-            }, samples: samples, random: &random, "\(comment), bias", sourceLocation: sourceLocation)
+            try expectGradient(biasGradient, of: bias, loss: { b in try loss(conv.replacing(parameter: 1, with: b), input) },
+                               samples: samples, random: &random, "\(comment), bias", sourceLocation: sourceLocation)
         } else {
             #expect(gradients.bias == nil, "\(comment): a layer without bias has no bias gradient", sourceLocation: sourceLocation)
         }
@@ -141,7 +137,7 @@ struct Conv2DTests {
     func weightGradientSumsOverPositions() throws {
         // A 1×1 kernel on an n-pixel image with ∂L/∂out = 1 everywhere: ∂L/∂w = Σ pixels,
         // one term per position where the shared weight was used.
-        let input = Tensor(shape: [1, 1, 3, 4], scalars: (1...12).map(Float.init))
+        let input = try Tensor(shape: [1, 1, 3, 4], scalars: (1...12).map(Float.init))
         let conv = try Conv2D(weight: Tensor(shape: [1, 1, 1, 1], scalars: [0.5]), bias: Tensor(shape: [1]))
         let gradients = try conv.backward(input: input, outputGradient: Tensor(shape: [1, 1, 3, 4], repeating: 1))
         #expect(gradients.weight.scalars == [78])
@@ -155,7 +151,7 @@ struct Conv2DTests {
         // 64 channels × 7×7 taps = 3136 rows of the column matrix, 20 × 20 positions:
         // more than one workspace holds.
         let conv = try Conv2D(weight: random.tensor([2, 64, 7, 7]), bias: random.tensor([2]), padding: .explicit(Size2D(1)))
-        let input = random.tensor([1, 64, 24, 24])
+        let input = try random.tensor([1, 64, 24, 24])
         let geometry = try conv.geometry(for: Size2D(24))
         let plan = Lowering(conv, geometry).plan(batch: 1, threads: 1, splitForThreads: false)
         #expect(geometry.positions == 400)
@@ -174,10 +170,10 @@ struct Conv2DTests {
     func threadCountInvariance() throws {
         var random = SeededGenerator(seed: 31)
         let conv = try Conv2D(weight: random.tensor([8, 3, 3, 3]), bias: random.tensor([8]), padding: .same)
-        let input = random.tensor([2, 3, 40, 50])
+        let input = try random.tensor([2, 3, 40, 50])
         let outputs = try [1, 2, 4].map { try conv(input, threads: $0) }
         #expect(outputs.allSatisfy { $0 == outputs[0] })
-        let outputGradient = random.tensor(outputs[0].shape)
+        let outputGradient = try random.tensor(outputs[0].shape)
         let gradients = try [1, 2, 4].map { try conv.backward(input: input, outputGradient: outputGradient, threads: $0) }
         #expect(gradients.allSatisfy { $0.input == gradients[0].input && $0.weight == gradients[0].weight })
     }
@@ -187,9 +183,9 @@ struct Conv2DTests {
         var random = SeededGenerator(seed: 13)
         for stride in 1...3 {
             let conv = try Conv2D(weight: random.tensor([2, 1, 3, 3]), stride: Size2D(stride))
-            let input = random.tensor([1, 1, 20, 20])
+            let input = try random.tensor([1, 1, 20, 20])
             // The same image moved `stride` pixels right and down, zeros coming in.
-            var shifted = Tensor(shape: input.shape)
+            var shifted = try Tensor(shape: input.shape)
             for y in stride..<20 {
                 for x in stride..<20 { shifted[0, 0, y, x] = input[0, 0, y - stride, x - stride] }
             }
@@ -225,7 +221,7 @@ struct Conv2DTests {
     func pointwise() throws {
         var random = SeededGenerator(seed: 3)
         let conv = try Conv2D(weight: random.tensor([5, 4, 1, 1]), bias: random.tensor([5]))
-        let input = random.tensor([2, 4, 6, 7])
+        let input = try random.tensor([2, 4, 6, 7])
         #expect(Lowering(conv, try conv.geometry(for: Size2D(height: 6, width: 7))).isPointwise)
         expectClose(try conv(input), try directConvolution(conv, input), tolerance: try Self.tolerance(conv, input), "pointwise")
         try expectGradientsMatchFiniteDifferences(conv, input, samples: 10, random: &random, "pointwise")
@@ -236,8 +232,9 @@ struct Conv2DTests {
         ([4, 3, 3, 3], 3, "groups 3 must be at least 1 and divide the 4 output channels"),
         ([4, 3, 3, 3], 0, "groups 0 must be at least 1 and divide the 4 output channels"),
     ])
-    func layerErrors(weightShape: [Int], groups: Int, message: String) {
-        #expect(throws: ShapeError(message)) { try Conv2D(weight: Tensor(shape: weightShape), groups: groups) }
+    func layerErrors(weightShape: [Int], groups: Int, message: String) throws {
+        let weight = try Tensor(shape: weightShape)
+        #expect(throws: ShapeError(message)) { try Conv2D(weight: weight, groups: groups) }
     }
 
     @Test("an input that does not fit the layer is an error, not a crash")

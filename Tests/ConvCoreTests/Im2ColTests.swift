@@ -1,4 +1,6 @@
+import SeededRandom
 import Testing
+import _TestSupport
 
 @testable import ConvCore
 
@@ -9,7 +11,7 @@ struct Im2ColTests {
         let im2col = Im2Col(geometry: try ConvGeometry(input: Size2D(4), kernel: Size2D(3)), channels: 1)
         var columns = [Float](repeating: .nan, count: 9 * 4)
         image.withUnsafeBufferPointer { x in
-            columns.withUnsafeMutableBufferPointer { c in im2col.unfold(x.baseAddress!, positions: 0..<4, into: c.baseAddress!) }
+            columns.withUnsafeMutableBufferPointer { c in im2col.unfold(x, positions: 0..<4, into: c) }
         }
         // One row per tap (i, j), one column per window position (0,0) (0,1) (1,0) (1,1).
         #expect(columns == [
@@ -29,24 +31,24 @@ struct Im2ColTests {
     func adjoint() throws {
         var random = SeededGenerator(seed: 101)
         for trial in 0..<200 {
-            let (conv, input) = Conv2DTests.randomCase(&random)
+            let (conv, input) = try Conv2DTests.randomCase(&random)
             let geometry = try conv.geometry(for: Size2D(height: input.shape[2], width: input.shape[3]))
             let im2col = Im2Col(geometry: geometry, channels: conv.inChannels / conv.groups)
-            let image = random.tensor([im2col.channels, geometry.height.input, geometry.width.input])
+            let image = try random.tensor([im2col.channels, geometry.height.input, geometry.width.input])
             let first = random.int(0...(geometry.positions - 1))
             let tile = first..<random.int((first + 1)...geometry.positions)
-            let y = random.tensor([im2col.rows, tile.count])
+            let y = try random.tensor([im2col.rows, tile.count])
 
             var columns = [Float](repeating: .nan, count: im2col.rows * tile.count)
-            var folded = [Float](repeating: 0, count: image.scalars.count)
-            image.scalars.withUnsafeBufferPointer { x in
-                columns.withUnsafeMutableBufferPointer { c in im2col.unfold(x.baseAddress!, positions: tile, into: c.baseAddress!) }
+            var folded = try Tensor(shape: image.shape)
+            image.withUnsafeBufferPointer { x in
+                columns.withUnsafeMutableBufferPointer { c in im2col.unfold(x, positions: tile, into: c) }
             }
-            y.scalars.withUnsafeBufferPointer { c in
-                folded.withUnsafeMutableBufferPointer { x in im2col.fold(c.baseAddress!, positions: tile, into: x.baseAddress!) }
+            y.withUnsafeBufferPointer { c in
+                folded.withUnsafeMutableBufferPointer { x in im2col.fold(c, positions: tile, into: x) }
             }
-            let left = dot(Tensor(shape: [columns.count], scalars: columns), Tensor(shape: [y.scalars.count], scalars: y.scalars))
-            let right = dot(image, Tensor(shape: image.shape, scalars: folded))
+            let left = dot(try Tensor(shape: y.shape, scalars: columns), y)
+            let right = dot(image, folded)
             let scale = Double(columns.count) + 1
             #expect(abs(left - right) <= 1e-5 * scale, "trial \(trial): \(left) ≠ \(right)")
         }

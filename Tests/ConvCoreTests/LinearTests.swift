@@ -1,4 +1,6 @@
+import SeededRandom
 import Testing
+import _TestSupport
 
 @testable import ConvCore
 
@@ -6,7 +8,7 @@ struct LinearTests {
     @Test("a layer worked by hand: out = in · weightᵀ + bias")
     func byHand() throws {
         let layer = try Linear(weight: Tensor(shape: [2, 3], scalars: [1, 2, 3, -1, 0, 1]), bias: Tensor(shape: [2], scalars: [10, 20]))
-        let output = try layer(Tensor(shape: [2, 3], scalars: [1, 1, 1, 1, 2, 3]))
+        let output = try layer(try Tensor(shape: [2, 3], scalars: [1, 1, 1, 1, 2, 3]))
         #expect(output.shape == [2, 2])
         #expect(output.scalars == [16, 20, 24, 22])
     }
@@ -16,19 +18,15 @@ struct LinearTests {
         var random = SeededGenerator(seed: 8)
         for (batch, inFeatures, outFeatures) in [(1, 1, 1), (3, 7, 5), (16, 40, 13)] {
             let layer = try Linear(weight: random.tensor([outFeatures, inFeatures]), bias: random.tensor([outFeatures]))
-            let input = random.tensor([batch, inFeatures])
-            let outputGradient = random.tensor([batch, outFeatures])
+            let input = try random.tensor([batch, inFeatures])
+            let outputGradient = try random.tensor([batch, outFeatures])
             let gradients = try layer.backward(input: input, outputGradient: outputGradient)
-            expectGradient(gradients.input, of: input, loss: { x in dot(try! layer(x), outputGradient) }, samples: 20, random: &random, "input")
-            expectGradient(gradients.weight, of: layer.weight, loss: { w in
-                var changed = layer
-                changed.weight = w
-                return dot(try! changed(input), outputGradient)
+            try expectGradient(gradients.input, of: input, loss: { x in dot(try layer(x), outputGradient) }, samples: 20, random: &random, "input")
+            try expectGradient(gradients.weight, of: layer.weight, loss: { w in
+                dot(try layer.replacing(parameter: 0, with: w)(input), outputGradient)
             }, samples: 20, random: &random, "weight")
-            expectGradient(gradients.bias!, of: layer.bias!, loss: { b in
-                var changed = layer
-                changed.bias = b
-                return dot(try! changed(input), outputGradient)
+            try expectGradient(try #require(gradients.bias), of: try #require(layer.bias), loss: { b in
+                dot(try layer.replacing(parameter: 1, with: b)(input), outputGradient)
             }, samples: 20, random: &random, "bias")
         }
     }
@@ -38,5 +36,9 @@ struct LinearTests {
         let layer = try Linear(weight: Tensor(shape: [2, 3]))
         #expect(throws: ShapeError("a linear input is [N, 3] for this layer; got [1, 4]")) { try layer(Tensor(shape: [1, 4])) }
         #expect(throws: ShapeError("a linear weight is [outFeatures, inFeatures], both at least 1; got [3]")) { try Linear(weight: Tensor(shape: [3])) }
+        #expect(throws: ShapeError("bias has shape [3]; it needs one value per output: [2]")) { try Linear(weight: Tensor(shape: [2, 3]), bias: Tensor(shape: [3])) }
+        #expect(throws: ShapeError("the output gradient has shape [1, 3]; this layer's output is [1, 2]")) {
+            try layer.backward(input: Tensor(shape: [1, 3]), outputGradient: Tensor(shape: [1, 3]))
+        }
     }
 }

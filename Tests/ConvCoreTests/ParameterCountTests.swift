@@ -45,4 +45,12 @@ struct ParameterCountTests {
         }
         #expect(throws: ShapeError.self) { try ParameterCount(weights: Int.max, biases: 1, macs: 0) }
     }
+
+    @Test("activations, pooling and flatten count zero of everything")
+    func zero() throws {
+        let zero = ParameterCount.zero
+        #expect((zero.weights, zero.biases, zero.parameters, zero.macs) == (0, 0, 0, 0))
+        #expect(try zero.bytes == 0)
+        #expect(zero == (try ParameterCount(weights: 0, biases: 0, macs: 0)))
+    }
 }

@@ -46,6 +46,14 @@ struct GoldenTests {
         #expect(Self.cases.contains { $0.slow } && Self.cases.contains { !$0.slow })
     }
 
+    @Test("every --json case that succeeds prints one JSON document on stdout and nothing else", arguments: selected.filter { $0.arguments.contains("--json") })
+    func jsonIsOneDocument(_ golden: Case) throws {
+        let expected = try String(contentsOf: Self.folder.appendingPathComponent("expected/\(golden.name).txt"), encoding: .utf8)
+        guard expected.contains("\nstatus: 0\n") else { return }
+        let stdout = expected.components(separatedBy: "--- stdout\n")[1].components(separatedBy: "\n--- stderr")[0]
+        #expect(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) is [String: Any], "\(golden.name)")
+    }
+
     @Test("the command line behaves as recorded", arguments: selected)
     func behavesAsRecorded(_ golden: Case) throws {
         let actual = try Self.transcript(golden)
@@ -65,7 +73,10 @@ struct GoldenTests {
         let scratch = manager.temporaryDirectory.appendingPathComponent("conv-demo-golden-\(UUID().uuidString)").resolvingSymlinksInPath()
         try manager.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? manager.removeItem(at: scratch) }
-        let inputs = ["my.pgm": "Samples/astronaut.pgm", "edges.txt": "Samples/kernels/edges.txt"]
+        var inputs = ["my.pgm": "Samples/astronaut.pgm", "edges.txt": "Samples/kernels/edges.txt"]
+        for name in try manager.contentsOfDirectory(atPath: folder.appendingPathComponent("inputs").path) {
+            inputs[name] = "Tests/Golden/inputs/\(name)"
+        }
         for (name, source) in inputs {
             try manager.copyItem(at: packageRoot.appendingPathComponent(source), to: scratch.appendingPathComponent(name))
         }

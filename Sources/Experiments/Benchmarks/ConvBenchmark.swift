@@ -1,0 +1,103 @@
+import ConvCore
+import Foundation
+import GEMM
+import Netpbm
+import Reporting
+import SeededRandom
+
+/// `bench conv`: Conv2D forward (im2col + SGEMM) on typical layers, against the direct
+/// seven-loop convolution.
+public struct ConvBenchmark: Sendable {
+    public var threads = 1
+
+    public init() {}
+
+    /// A layer to time, ready to run: its weights and its input.
+    struct Case {
+        var name: String
+        var conv: Conv2D
+        var input: Tensor
+        /// What the filters are, for the table: "64 × 3×3", "11 × 3×3 bank".
+        var filters: String
+    }
+
+    /// The typical layers, with seeded random weights, bias and input.
+    static func cases() throws(ShapeError) -> [Case] {
+        func layer(_ name: String, input shape: [Int], filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, depthwise: Bool = false) throws(ShapeError) -> Case {
+            var random = SeededGenerator(seed: 1)
+            let groups = depthwise ? shape[1] : 1
+            let conv = try Conv2D(
+                weight: try Tensor(shape: [filters, shape[1] / groups, kernel, kernel], scalars: random.floats(filters * shape[1] / groups * kernel * kernel, in: -1..<1)),
+                bias: try Tensor(shape: [filters], scalars: random.floats(filters, in: -1..<1)),
+                stride: Size2D(stride), padding: .explicit(Size2D(padding)), groups: groups)
+            let text = "\(filters) × \(kernel)×\(kernel)" + (depthwise ? " dw" : "") + (stride > 1 ? " s\(stride)" : "")
+            return Case(name: name, conv: conv, input: try Tensor(shape: shape, scalars: random.floats(shape.reduce(1, *), in: 0..<1)), filters: text)
+        }
+        return [
+            try layer("hd-gray-3x3", input: [1, 1, 1080, 1920], filters: 8, kernel: 3),
+            try layer("mid-64-3x3", input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1),
+            try layer("stem-7x7-s2", input: [1, 3, 224, 224], filters: 64, kernel: 7, stride: 2, padding: 3),
+            try layer("depthwise-3x3", input: [1, 64, 112, 112], filters: 64, kernel: 3, padding: 1, depthwise: true),
+            try featureMapBank(),
+        ]
+    }
+
+    /// `featuremap`'s default bank on the 1920×1080 sample photograph, convolution only:
+    /// the 11 kernels as one layer, as featuremap runs them (a gray image of seeded
+    /// random pixels if the sample is not found).
+    static func featureMapBank() throws(ShapeError) -> Case {
+        let kernels = KernelBank.kernels
+        let conv = try Conv2D(weight: try Tensor(shape: [kernels.count, 1, 3, 3], scalars: kernels.flatMap(\.weights)))
+        let url = samplesDirectory?.appendingPathComponent("coffee-1920x1080.pgm")
+        let pixels: [Float]
+        if let url, let data = try? Data(contentsOf: url), let image = try? NetpbmImage(reading: Array(data)), image.width == 1920, image.height == 1080, image.channels == 1 {
+            pixels = image.unitValues
+        } else {
+            var random = SeededGenerator(seed: 1)
+            pixels = random.floats(1920 * 1080, in: 0..<1)
+        }
+        return Case(name: "featuremap-bank-1080p", conv: conv, input: try Tensor(shape: [1, 1, 1080, 1920], scalars: pixels), filters: "11 × 3×3 bank")
+    }
+
+    public func run(progress: (String) -> Void) throws(ShapeError) -> BenchmarkReport {
+        let threadCounts = threads > 1 ? [1, threads] : [1]
+        var table = TextTable([("layer", .left), ("input W×H×C", .right), ("filters", .right), ("threads", .right),
+                               ("ms", .right), ("GFLOP/s", .right), ("direct GFLOP/s", .right), ("speed-up", .right)])
+        var rows: [JSON] = []
+        for layer in try Self.cases() {
+            let (conv, input) = (layer.conv, layer.input)
+            let flops = 2 * Double(try macs(conv, input.shape))
+
+            progress("timing the direct loop on a small \(layer.name)…")
+            let small = try Tensor(shape: [1, input.shape[1], input.shape[2] / 4, input.shape[3] / 4], repeating: 0.5)
+            let directSeconds = bestTime(minimumRuns: 1, budget: 0.2) { _ = try? directConvolution(conv, small) }
+            let directGFLOPS = 2 * Double(try macs(conv, small.shape)) / directSeconds / 1e9
+
+            for threads in threadCounts {
+                progress("timing \(layer.name) on \(threads) thread\(threads > 1 ? "s" : "")…")
+                let seconds = bestTime { _ = try? conv(input, threads: threads) }
+                let gflops = flops / seconds / 1e9
+                let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+                table.append([layer.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), layer.filters, "\(threads)", fixed(seconds * 1000, 2), fixed(gflops, 1), fixed(directGFLOPS, 2), "\(fixed(gflops / directGFLOPS, 0))×"])
+                rows.append(.object([
+                    ("name", .string(layer.name)), ("threads", .int(threads)), ("ms", .number(rounded(seconds * 1000))),
+                    ("gflops", .number(rounded(gflops))), ("direct_gflops", .number(rounded(directGFLOPS))),
+                    ("speedup", .number(rounded(gflops / directGFLOPS))),
+                ]))
+            }
+        }
+        let text = """
+            Conv2D forward, im2col + SGEMM: GFLOP/s = 2·MACs / best time (MACs exclude the bias)
+            direct: the seven-loop definition on the same layer with 1/4 of each side, 1 thread
+
+            \(table.rendered())
+            """
+        return BenchmarkReport(json: [("conv", .array(rows))], text: text)
+    }
+
+    /// Multiply-accumulates of one forward pass: Hout · Wout · Cout · (Cin/groups) · kh · kw per image.
+    private func macs(_ conv: Conv2D, _ shape: [Int]) throws(ShapeError) -> Int {
+        let geometry = try conv.geometry(for: Size2D(height: shape[2], width: shape[3]))
+        return shape[0] * geometry.positions * conv.weight.scalars.count
+    }
+}

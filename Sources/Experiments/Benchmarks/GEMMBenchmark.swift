@@ -1,0 +1,80 @@
+import GEMM
+import Reporting
+import SeededRandom
+
+/// `bench gemm`: the speed of `sgemm` on square matrices, on one thread and on `threads`,
+/// with the naive triple loop for scale.
+public struct GEMMBenchmark: Sendable {
+    public var sizes = [256, 512, 1024, 2048]
+    public var threads = 1
+
+    public init() {}
+
+    /// Times every size on 1 thread and on `threads`, then the naive loop at 256.
+    public func run(progress: (String) -> Void) -> BenchmarkReport {
+        let threadCounts = threads > 1 ? [1, threads] : [1]
+        var rows: [GEMMTiming] = []
+        var table = TextTable([("m = n = k", .right)] + threadCounts.map { ("\($0) thread\($0 > 1 ? "s" : "")", .right) }
+            + (threadCounts.count > 1 ? [("speed-up", .right)] : []))
+        for size in sizes {
+            let timings = threadCounts.map { threads in
+                progress("timing sgemm \(size)×\(size)×\(size) on \(threads) thread\(threads > 1 ? "s" : "")…")
+                return GEMMTiming.measure(size: size, threads: threads)
+            }
+            rows += timings
+            let speedUp = timings.count > 1 ? ["\(fixed(timings[1].gflops / timings[0].gflops, 2))×"] : []
+            table.append(["\(size)"] + timings.map { fixed($0.gflops, 1) } + speedUp)
+        }
+        progress("timing the naive triple loop at 256…")
+        let naive = GEMMTiming.measureNaive(size: 256)
+
+        let fastAt256 = rows.first { $0.m == 256 && $0.threads == 1 }
+        let comparison = fastAt256.map { "; sgemm on 1 thread: \(fixed($0.gflops / naive.gflops, 0))× faster" } ?? ""
+        let text = """
+            SGEMM, C = A·B, single precision: GFLOP/s = 2·m·n·k / best time
+            kernel: \(kernelDescription)
+
+            \(table.rendered())
+            naive triple loop at 256, 1 thread: \(fixed(naive.gflops, 2)) GFLOP/s\(comparison)
+
+            """
+        return BenchmarkReport(json: [("gemm", .array(rows.map(\.json))), ("naive_gemm", .array([naive.json]))], text: text)
+    }
+}
+
+/// One timed multiplication.
+struct GEMMTiming {
+    var m, n, k, threads: Int
+    var seconds: Double
+
+    var gflops: Double { 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9 }
+
+    var json: JSON {
+        .object([("m", .int(m)), ("n", .int(n)), ("k", .int(k)), ("threads", .int(threads)), ("gflops", .number(rounded(gflops)))])
+    }
+
+    static func measure(size n: Int, threads: Int) -> GEMMTiming {
+        var (a, b, c) = squareOperands(n)
+        let seconds = bestTime {
+            sgemm(.asStored, .asStored, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n, threads: threads)
+        }
+        return GEMMTiming(m: n, n: n, k: n, threads: threads, seconds: seconds)
+    }
+
+    static func measureNaive(size n: Int) -> GEMMTiming {
+        var (a, b, c) = squareOperands(n)
+        let seconds = bestTime(minimumRuns: 1, budget: 0) {
+            naiveSGEMM(.asStored, .asStored, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
+        }
+        return GEMMTiming(m: n, n: n, k: n, threads: 1, seconds: seconds)
+    }
+
+    /// Seeded random n × n matrices A and B in [-1, 1), and a zero C.
+    private static func squareOperands(_ n: Int) -> ([Float], [Float], [Float]) {
+        var random = SeededGenerator(seed: UInt64(n))
+        return (random.floats(n * n, in: -1..<1), random.floats(n * n, in: -1..<1), [Float](repeating: 0, count: n * n))
+    }
+}
+
+/// Two decimals are plenty for a speed and keep the JSON readable.
+func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }

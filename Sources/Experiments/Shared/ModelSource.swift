@@ -1,0 +1,50 @@
+import ConvCore
+import Foundation
+import Reporting
+
+/// A network as the command line names it: a spec file, the name of a sample in
+/// `Samples/models/` (lenet5, alexnet, vgg16), or the spec itself, layers separated by `;`.
+public struct ModelSource: Sendable {
+    /// The spec's text.
+    public let text: String
+    /// The file it came from, as the user would type it; nil when the argument is the spec.
+    public let file: String?
+
+    /// - Throws: `UserError` (missing input) when the argument is neither a file, a
+    ///   sample's name nor a spec; (bad input) when the file is too large or not text.
+    public init(_ argument: String) throws(UserError) {
+        let sample = samplesDirectory?.appendingPathComponent("models/\(argument).txt").path
+        for path in [argument, sample].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
+            text = try TextFile.read(path, what: "the model file")
+            file = displayPath(path)
+            return
+        }
+        guard argument.contains(where: { $0 == ";" || $0 == "\n" || $0 == " " }) else {
+            throw UserError(.missingInput, "no model file '\(argument)', nor a sample of that name (lenet5, alexnet, vgg16)")
+        }
+        (text, file) = (argument, nil)
+    }
+
+    /// Where the model came from, for reports: its file, or "given on the command line".
+    public var description: String { file ?? "given on the command line" }
+
+    /// A mistake in the spec as the user should see it: at FILE:LINE:COLUMN, or at its line
+    /// and column when the spec was given on the command line.
+    func error(_ error: SpecError) -> UserError {
+        let place = file.map { "\($0):\(error.line):\(error.column)" } ?? "line \(error.line), column \(error.column)"
+        return UserError(.badInput, "\(place): \(error.message)")
+    }
+}
+
+extension NetworkReport {
+    /// The model's summary, layer by layer, on its own input or on `input`.
+    /// - Throws: `UserError` (bad input) for a mistake in the spec, at its place.
+    public init(_ model: ModelSource, input: (size: Size2D, channels: Int)?) throws(UserError) {
+        do {
+            summary = try NetworkSummary(NetworkSpec(parsing: model.text), input: input.map { ($0.size, $0.channels) })
+        } catch {
+            throw model.error(error)
+        }
+        source = model.description
+    }
+}

@@ -1,0 +1,99 @@
+/// An 8-bit gray picture of values, for people to look at: feature maps, the contact
+/// sheet, the pictures of the HTML page.
+public struct GrayPicture: Equatable, Sendable {
+    public let width: Int
+    public let height: Int
+    public var pixels: [UInt8]
+
+    /// A signed map (some value below 0) with zero at mid-gray and ±max|v| at black and
+    /// white, so that the sign stays visible; an unsigned one stretched from its minimum
+    /// (black) to its maximum (white). A flat map is black.
+    /// - Parameter range: the values' minimum and maximum, when already known.
+    public init(map values: [Float], width: Int, height: Int, range: (low: Float, high: Float)? = nil) {
+        self.width = width
+        self.height = height
+        let (low, high) = range ?? values.reduce((Float.infinity, -Float.infinity)) { (min($0.0, $1), max($0.1, $1)) }
+        // v ↦ v · scale + offset in [0, 1]: (v/max|v| + 1)/2 when signed, (v − min)/(max − min) when not.
+        let (scale, offset): (Float, Float) = low < 0 ? (0.5 / max(-low, high), 0.5) : high > low ? (1 / (high - low), -low / (high - low)) : (0, 0)
+        pixels = [UInt8](unsafeUninitializedCapacity: values.count) { bytes, count in
+            values.withUnsafeBufferPointer { values in
+                for i in values.indices { bytes[i] = GrayPicture.byte(values[i] * scale + offset) }
+            }
+            count = values.count
+        }
+    }
+
+    /// Values already in [0, 1] (an image's samples / maxval), as they are.
+    public init(unit values: [Float], width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        pixels = values.map(GrayPicture.byte)
+    }
+
+    public init(width: Int, height: Int, fill: UInt8) {
+        self.width = width
+        self.height = height
+        pixels = [UInt8](repeating: fill, count: width * height)
+    }
+
+    /// 0…1 to 0…255, rounded, clamped; NaN (a map that overflowed) is black.
+    @inline(__always)
+    public static func byte(_ value: Float) -> UInt8 {
+        guard !value.isNaN else { return 0 }
+        return UInt8(min(max(value * 255 + 0.5, 0), 255))
+    }
+
+    /// The picture made small enough to fit a `box`×`box` square: each output pixel the
+    /// mean of an f×f block, f the smallest whole factor that fits (blocks at the right
+    /// and bottom edges may be partial). Unchanged if it already fits.
+    public func fitting(_ box: Int) -> GrayPicture {
+        let factor = (max(width, height) + box - 1) / box
+        guard factor > 1 else { return self }
+        var small = GrayPicture(width: (width + factor - 1) / factor, height: (height + factor - 1) / factor, fill: 0)
+        pixels.withUnsafeBufferPointer { source in
+            for y in 0..<small.height {
+                let rows = (y * factor)..<min(height, (y + 1) * factor)
+                for x in 0..<small.width {
+                    let columns = (x * factor)..<min(width, (x + 1) * factor)
+                    var sum = 0
+                    for row in rows {
+                        for column in columns { sum += Int(source[row * width + column]) }
+                    }
+                    let count = rows.count * columns.count
+                    small.pixels[y * small.width + x] = UInt8((sum + count / 2) / count)
+                }
+            }
+        }
+        return small
+    }
+
+    /// Copies `picture` into this one with its top-left corner at (x, y).
+    public mutating func place(_ picture: GrayPicture, x: Int, y: Int) {
+        for row in 0..<picture.height {
+            let target = (y + row) * width + x
+            pixels.replaceSubrange(target..<target + picture.width, with: picture.pixels[row * picture.width..<(row + 1) * picture.width])
+        }
+    }
+
+    /// The side of the square a contact sheet's pictures are scaled to fit.
+    public static let sheetTile = 320
+
+    /// A contact sheet: the pictures in a grid, as square as it gets, each scaled to fit
+    /// a `tile`×`tile` square and labelled underneath, black on white.
+    public static func contactSheet(_ pictures: [(label: String, picture: GrayPicture)], tile: Int = sheetTile) -> GrayPicture {
+        let (gap, scale) = (12, 2)
+        let labelHeight = BitmapFont.glyphHeight * scale + 8
+        let tiles = pictures.map { ($0.label, $0.picture.fitting(tile)) }
+        let cellWidth = max(tiles.map(\.1.width).max() ?? 1, tiles.map { BitmapFont.width(of: $0.0, scale: scale) }.max() ?? 1)
+        let cellHeight = (tiles.map(\.1.height).max() ?? 1) + labelHeight
+        let columns = max(1, Int(Double(tiles.count).squareRoot().rounded(.up)))
+        let rows = (tiles.count + columns - 1) / columns
+        var sheet = GrayPicture(width: gap + columns * (cellWidth + gap), height: gap + rows * (cellHeight + gap), fill: 255)
+        for (index, (label, picture)) in tiles.enumerated() {
+            let (x, y) = (gap + (index % columns) * (cellWidth + gap), gap + (index / columns) * (cellHeight + gap))
+            sheet.place(picture, x: x, y: y)
+            BitmapFont.draw(label, into: &sheet.pixels, imageWidth: sheet.width, x: x, y: y + picture.height + 4, scale: scale, value: 0)
+        }
+        return sheet
+    }
+}

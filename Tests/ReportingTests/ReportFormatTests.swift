@@ -1,0 +1,148 @@
+import Foundation
+import Reporting
+import Testing
+
+struct JSONTests {
+    @Test("objects keep their order, arrays of plain values stay on one line, non-finite numbers are null")
+    func serialization() {
+        let document = JSON.object([
+            ("b", .int(2)), ("a", .array([.number(0.5), .null, .bool(true)])),
+            ("nested", .array([.object([("x", .number(.infinity))])])),
+            ("text", .string("quote \" backslash \\ newline \n tab \t bell \u{7}")),
+        ])
+        #expect(document.serialized() == """
+            {
+              "b": 2,
+              "a": [0.5, null, true],
+              "nested": [
+                {
+                  "x": null
+                }
+              ],
+              "text": "quote \\" backslash \\\\ newline \\n tab \\t bell \\u0007"
+            }
+            """)
+        let parsed = try? JSONSerialization.jsonObject(with: Data(document.serialized().utf8)) as? [String: Any]
+        #expect(parsed?["text"] as? String == "quote \" backslash \\ newline \n tab \t bell \u{7}")
+    }
+
+    @Test("a Float becomes its shortest decimal, not the Double nearest to it")
+    func floats() {
+        #expect(JSON.float(0.0003).serialized() == "0.0003")
+        #expect(JSON.number(Double(Float(0.0003))).serialized() != "0.0003")
+        #expect(JSON.numbers([1, nil]).serialized() == "[1.0, null]")
+    }
+}
+
+struct TextTableTests {
+    @Test("columns are as wide as their widest cell; numbers align right, text left; no trailing spaces")
+    func rendering() {
+        var table = TextTable([("name", .left), ("count", .right)])
+        table.append(["a", "1"])
+        table.append(["longer", "1,000"])
+        #expect(table.rendered() == """
+              name    count
+              ──────  ─────
+              a           1
+              longer  1,000
+
+            """)
+    }
+}
+
+struct FormattingTests {
+    @Test("counts get thousands separators; bytes and rates three significant digits")
+    func numbers() {
+        #expect(grouped(2_073_600_000) == "2,073,600,000")
+        #expect(grouped(-1234) == "-1,234")
+        #expect(grouped(999) == "999")
+        #expect(humanBytes(8_294_404_000) == "8.29 GB")
+        #expect(humanBytes(40) == "40 B")
+        #expect(decimalUnits(30_940_528_640, "FLOPs") == "30.9 GFLOPs")
+        #expect(decimalUnits(999_499, "B") == "999 kB")
+        #expect(decimalUnits(999_500, "B") == "1.00 MB")
+        #expect(ratio(2_073_601_000, 10) == "207,360,100×")
+        #expect(ratio(7, 2) == "3.50×")
+        #expect(fixed(-0.00001, 2) == "0.00")
+        #expect(compact(nil) == "—" && compact(0) == "0" && compact(12345) == "1.23e+04" && compact(0.5) == "0.5")
+        #expect(decimal(0.0003) == "0.0003" && decimal(2) == "2")
+    }
+}
+
+struct SVGChartTests {
+    @Test("a series measured every second step spans as far as one of twice as many values")
+    func xStep() {
+        let chart = SVGChart(title: "t", panels: [SVGChart.Panel(title: "p", xLabel: "x", yLabel: "y", logarithmic: false, series: [
+            SVGChart.Series(name: "every step", values: [1, 2, 3, 4, 5, 6]),
+            SVGChart.Series(name: "every second step", values: [2, 4, 6], xStep: 2),
+        ])])
+        let lines = chart.svg.split(separator: "\n").filter { $0.contains("<polyline") }
+        #expect(lines.count == 2)
+        func points(_ line: Substring) -> [Substring] { line.split(separator: "\"").first { $0.contains(",") && !$0.contains("url") }!.split(separator: " ") }
+        let (first, second) = (points(lines[0]), points(lines[1]))
+        #expect(first.count == 6 && second.count == 3)
+        // The same points: the second series' values are those of the first at steps 2, 4, 6.
+        #expect(second == [first[1], first[3], first[5]])
+    }
+
+    @Test("a missing value breaks the line; ticks are round numbers, decades on a log axis")
+    func gapsAndTicks() {
+        let chart = SVGChart(title: "t & <u>", panels: [SVGChart.Panel(title: "p", xLabel: "x", yLabel: "y", logarithmic: true, series: [
+            SVGChart.Series(name: "broken", values: [1, 10, nil, 1000, 10_000]),
+        ])])
+        #expect(chart.svg.split(separator: "\n").filter { $0.contains("<polyline") }.count == 2)
+        #expect(chart.svg.contains("t &amp; &lt;u&gt;"))
+        #expect(SVGChart.ticks(0, 4, logarithmic: true) == [0, 1, 2, 3, 4])
+        #expect(SVGChart.ticks(0, 1, logarithmic: false) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+    }
+}
+
+struct OutputDirectoryTests {
+    func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-output-\(UUID().uuidString)")
+        return url
+    }
+
+    @Test("files appear only when committed, all together; the staging folder is gone afterwards")
+    func commit() throws {
+        let url = try scratch().appendingPathComponent("out")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let directory = try OutputDirectory(url.path)
+        try directory.write(Array("one".utf8), as: "a.txt")
+        try directory.write(Array("two".utf8), as: "b.txt")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.path).allSatisfy { $0.hasPrefix(".conv-demo-") })
+        let written = try directory.commit()
+        #expect(Set(written.map { URL(fileURLWithPath: $0).lastPathComponent }) == ["a.txt", "b.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() == ["a.txt", "b.txt"])
+        #expect(try String(contentsOf: url.appendingPathComponent("b.txt"), encoding: .utf8) == "two")
+    }
+
+    @Test("an abandoned run leaves nothing, not even the directory it created")
+    func abandon() throws {
+        let parent = try scratch()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        do {
+            let directory = try OutputDirectory(parent.appendingPathComponent("out").path)
+            try directory.write(Array("one".utf8), as: "a.txt")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+    }
+
+    @Test("a path that is a file, or an unwritable file, cannot be created")
+    func cannotCreate() throws {
+        let parent = try scratch()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let file = parent.appendingPathComponent("file")
+        FileManager.default.createFile(atPath: file.path, contents: Data())
+        #expect(throws: UserError(.cannotCreate, "cannot write into '\(file.path)': it is a file, not a directory")) {
+            try OutputDirectory(file.path)
+        }
+        #expect(throws: UserError(.cannotCreate, "cannot write '\(file.path)/inside.svg'")) {
+            try writeAtomically([1, 2, 3], to: file.path + "/inside.svg")
+        }
+        try writeAtomically(Array("svg".utf8), to: parent.appendingPathComponent("plot.svg").path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted() == ["file", "plot.svg"])
+    }
+}
