@@ -1,0 +1,38 @@
+import Reporting
+import Testing
+
+@testable import Experiments
+
+struct BenchmarkTests {
+    @Test("GFLOP/s is 2·m·n·k over the seconds, and JSON keeps two decimals")
+    func gflops() {
+        let timing = GEMMTiming(m: 1000, n: 500, k: 2000, threads: 2, seconds: 0.125)
+        #expect(timing.gflops == 16)  // 2 · 10⁹ / 0.125 s
+        #expect(GEMMTiming(m: 3, n: 3, k: 3, threads: 1, seconds: 1e-7).json.serialized()
+                == "{\n  \"m\": 3,\n  \"n\": 3,\n  \"k\": 3,\n  \"threads\": 1,\n  \"gflops\": 0.54\n}")
+    }
+
+    @Test("bench gemm times every size on 1 thread and on the given count, in order, and the naive loop at 256")
+    func gemmRows() {
+        var benchmark = GEMMBenchmark()
+        (benchmark.sizes, benchmark.threads) = ([8, 13], 2)
+        var statuses: [String] = []
+        let report = benchmark.run { statuses.append($0) }
+        guard case .array(let rows)? = report.members.first(where: { $0.0 == "gemm" })?.1 else {
+            Issue.record("no gemm rows")
+            return
+        }
+        #expect(rows.map { $0.serialized().contains("\"m\": 8") } == [true, true, false, false])
+        #expect(rows.map { $0.serialized().contains("\"threads\": 2") } == [false, true, false, true])
+        #expect(statuses.first == "timing sgemm 8×8×8 on 1 thread…" && statuses.last == "timing the naive triple loop at 256…")
+        #expect(report.text.contains("m = n = k  1 thread  2 threads  speed-up"))
+    }
+
+    @Test("several suites print as one: their sections in order, their JSON members side by side")
+    func combining() {
+        let combined = BenchmarkReport(combining: [BenchmarkReport(json: [("a", .int(1))], text: "A\n"),
+                                                   BenchmarkReport(json: [("b", .int(2))], text: "B\n")])
+        #expect(combined.text == "A\n\nB\n")
+        #expect(combined.json.serialized() == "{\n  \"a\": 1,\n  \"b\": 2\n}")
+    }
+}
