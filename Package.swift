@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "ArgumentParsing", exclude: ["README.md"]),
 
         /// The command-line tool: a thin main and one short file per command.
-        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore", "GEMM"]),
+        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore"]),
 
         // MARK: - Tests
 
@@ -109,6 +109,6 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "_TestSupport"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
-        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"]),
     ]
 )

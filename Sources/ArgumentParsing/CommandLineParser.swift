@@ -43,11 +43,8 @@ public func parseCommandLine(_ arguments: [String], root: CommandSpec) throws ->
         return .help(spec.helpText)
     }
 
-    var spec = root
-    while let word = words.first, let subcommand = spec.subcommand(named: word) {
-        spec = subcommand
-        words.removeFirst()
-    }
+    let spec = root.selected(by: arguments)
+    words.removeFirst(spec.path.count - root.path.count)
     guard let make = spec.make else {
         if let word = words.first, !isHelpFlag(word) {
             let what = word.hasPrefix("-") ? "option" : "command"
@@ -106,6 +103,17 @@ private func splitOption(_ word: String) -> (String, String?) {
 extension CommandSpec {
     public func subcommand(named name: String) -> CommandSpec? {
         subcommands.first { $0.path.last == name }
+    }
+
+    /// The command that the leading words of a command line select below this one: the
+    /// deepest whose path they spell.
+    public func selected(by arguments: [String]) -> CommandSpec {
+        var spec = self
+        for word in arguments {
+            guard let subcommand = spec.subcommand(named: word) else { break }
+            spec = subcommand
+        }
+        return spec
     }
 
     /// The command the words `path` select below this one.

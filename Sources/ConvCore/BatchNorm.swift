@@ -36,10 +36,10 @@ public struct BatchNorm: Sendable {
     /// What the last forward pass normalized with: the backward pass needs it.
     private var lastNormalization: Normalization?
 
-    /// The shift μ and the scale 1 / √(σ² + ε) per channel that one forward pass used, of
-    /// the batch or of the running statistics.
+    /// The input of one forward pass, its mode, and the shift μ and the scale 1 / √(σ² + ε)
+    /// per channel it used, of the batch or of the running statistics.
     private struct Normalization: Sendable {
-        var shape: [Int]
+        var input: Tensor
         var mode: Mode
         var shift: [Float]
         var inverseStandardDeviation: [Float]
@@ -67,6 +67,7 @@ public struct BatchNorm: Sendable {
     public mutating func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {
         gamma.updateAsParameter(0, update)
         beta.updateAsParameter(1, update)
+        lastNormalization = nil  // A backward pass now would mix two layers.
     }
 
     /// Replaces the running statistics (loaded from a checkpoint, say): one mean and one
@@ -78,6 +79,7 @@ public struct BatchNorm: Sendable {
         }
         storedRunningMean = mean
         storedRunningVariance = variance
+        lastNormalization = nil
     }
 
     /// The forward pass; in training mode it also updates the running statistics. It
@@ -105,7 +107,7 @@ public struct BatchNorm: Sendable {
             shift = runningMean.scalars
             inverseStandardDeviation = runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
         }
-        lastNormalization = Normalization(shape: input.shape, mode: mode, shift: shift, inverseStandardDeviation: inverseStandardDeviation)
+        lastNormalization = Normalization(input: input, mode: mode, shift: shift, inverseStandardDeviation: inverseStandardDeviation)
         let (scale, offset) = (gamma.scalars, beta.scalars)
         return try layout.tensor { i, c in scale[c] * ((input.scalars[i] - shift[c]) * inverseStandardDeviation[c]) + offset[c] }
     }
@@ -120,11 +122,12 @@ public struct BatchNorm: Sendable {
     /// In training mode μ and σ² depend on every x of the channel, hence the two sums
     /// subtracted: the gradient of a batch-normalized layer has no component that would
     /// shift or scale the whole channel.
-    /// - Throws: `ShapeError` when no forward pass of an input of this shape came before,
-    ///   or the output gradient is not its output's shape.
+    /// - Throws: `ShapeError` when the last forward pass was not of this input (or the
+    ///   parameters or statistics changed since), or the output gradient is not its output's
+    ///   shape.
     public func backward(input: Tensor, outputGradient: Tensor) throws(ShapeError) -> Gradients {
-        guard let normalization = lastNormalization, normalization.shape == input.shape else {
-            throw ShapeError("batch normalization's backward pass needs the forward pass of an input of shape \(input.shape) first")
+        guard let normalization = lastNormalization, normalization.input.isSame(as: input) else {
+            throw ShapeError("batch normalization's backward pass needs the forward pass of this input \(input.shape) first")
         }
         guard outputGradient.shape == input.shape else {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this batch norm's output is \(input.shape)")
@@ -150,10 +153,21 @@ public struct BatchNorm: Sendable {
                          bias: try Tensor(shape: [channels], scalars: sums.map { Float($0) }))
     }
 
+    /// A batch of N = 0 is allowed (in evaluation mode it gives an empty output), planes of
+    /// 0 values are not.
     private func check(_ shape: [Int]) throws(ShapeError) -> ChannelLayout {
-        guard shape.count >= 2, shape[1] == channels, shape.allSatisfy({ $0 >= 1 }) else {
+        guard shape.count >= 2, shape[1] == channels, shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
             throw ShapeError("a batch norm input is [N, \(channels), …] for this layer (\(channels) channels); got \(shape)")
         }
         return ChannelLayout(shape)
+    }
+}
+
+private extension Tensor {
+    /// Whether this is the same tensor: the same storage (a copy shares it until one side
+    /// changes), or else the same shape and values.
+    func isSame(as other: Tensor) -> Bool {
+        let shared = withUnsafeBufferPointer { mine in other.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress } }
+        return shape == other.shape && (shared || self == other)
     }
 }

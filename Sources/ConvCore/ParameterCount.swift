@@ -63,7 +63,7 @@ public struct ParameterCount: Equatable, Sendable {
 }
 
 /// The product of `factors`, or a `ShapeError` naming `what` when it does not fit in 64 bits.
-public func exactProduct(_ what: String, _ factors: Int...) throws(ShapeError) -> Int {
+package func exactProduct(_ what: String, _ factors: Int...) throws(ShapeError) -> Int {
     var product = 1
     for factor in factors {
         let (next, overflow) = product.multipliedReportingOverflow(by: factor)
@@ -74,7 +74,7 @@ public func exactProduct(_ what: String, _ factors: Int...) throws(ShapeError) -
 }
 
 /// The sum of `terms`, or a `ShapeError` naming `what` when it does not fit in 64 bits.
-public func exactSum(_ what: String, _ terms: Int...) throws(ShapeError) -> Int {
+package func exactSum(_ what: String, _ terms: Int...) throws(ShapeError) -> Int {
     var sum = 0
     for term in terms {
         let (next, overflow) = sum.addingReportingOverflow(term)

@@ -8,8 +8,9 @@ public struct LossValue: Sendable {
 }
 
 /// The losses, each averaged over its elements as PyTorch's default reduction ("mean")
-/// does, with its gradient. Sums are taken in Double. A prediction and a target of
-/// different shapes, or a label that is not a class, is a `ShapeError`.
+/// does, with its gradient. Sums are taken in Double. An empty batch has the loss 0 and an
+/// empty gradient. A prediction and a target of different shapes, or a label that is not
+/// a class, is a `ShapeError`.
 ///
 /// | loss                      | value                                         | ∂/∂prediction            |
 /// |---------------------------|-----------------------------------------------|--------------------------|
@@ -40,6 +41,7 @@ public enum Loss {
             throw ShapeError("cross-entropy takes logits [N, C] and N labels; got logits \(logits.shape) and \(labels.count) labels")
         }
         let (rows, classes) = (logits.shape[0], logits.shape[1])
+        guard rows > 0 else { return LossValue(value: 0, gradient: logits) }  // An empty batch, as the other losses.
         if let label = labels.first(where: { !(0..<classes).contains($0) }) {
             throw ShapeError("label \(label) is not one of the \(classes) classes 0…\(classes - 1)")
         }

@@ -45,6 +45,8 @@ public struct SGD: Sendable {
             let decay = decaysBiases || parameter.shape.count > 1 ? weightDecay : 0
             parameter.withUnsafeMutableBufferPointer { w in
                 gradient.withUnsafeBufferPointer { g in
+                    precondition(g.count == w.count && (momentum == 0 || velocities[index].count == w.count),
+                                 "SGD.step: parameter \(index) of \(w.count) values has a gradient or velocity of another size")
                     if momentum == 0 {
                         for i in w.indices { w[i] -= learningRate * (g[i] + decay * w[i]) }
                     } else {

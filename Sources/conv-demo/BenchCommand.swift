@@ -21,7 +21,7 @@ struct BenchCommand: Command {
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
-        gemm.threads = try arguments.threads()
+        gemm.threads = try arguments.threads() ?? gemm.threads
         conv.threads = gemm.threads
         json = arguments.flag("--json")
     }
@@ -33,7 +33,7 @@ struct BenchCommand: Command {
 
 /// Runs benchmark suites with a status line on stderr and prints their reports. A debug
 /// build gets a warning on stderr, since its timings say nothing about the code's speed.
-func runBenchmarks(_ suites: [((String) -> Void) throws -> BenchmarkReport], json: Bool) throws {
+func runBenchmarks(_ suites: [((String) -> Void) throws -> any Report], json: Bool) throws {
     #if DEBUG
     FileHandle.standardError.write(Data("warning: this is a debug build; time a release build: swift run -c release conv-demo bench\n".utf8))
     #endif

@@ -23,7 +23,7 @@ struct BenchConvCommand: Command {
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
-        benchmark.threads = try arguments.threads()
+        benchmark.threads = try arguments.threads() ?? benchmark.threads
         json = arguments.flag("--json")
     }
 

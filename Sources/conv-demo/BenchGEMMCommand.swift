@@ -24,7 +24,7 @@ struct BenchGEMMCommand: Command {
 
     init(parsing arguments: ParsedArguments) throws {
         benchmark.sizes = try arguments.integers("--sizes", in: 1...4096) ?? benchmark.sizes
-        benchmark.threads = try arguments.threads()
+        benchmark.threads = try arguments.threads() ?? benchmark.threads
         json = arguments.flag("--json")
     }
 

@@ -19,13 +19,13 @@ let commandTree = CommandSpec(
 /// Runs the command line and returns the exit status: 0, or a sysexits(3) code after
 /// printing `error: …` on stderr (and the command's usage, for a usage error).
 func runConvDemo(_ arguments: [String]) -> Int32 {
-    var path: [String] = []
+    // The command a usage error found while checking its settings shows the usage of.
+    let path = commandTree.selected(by: arguments).path
     do {
         switch try parseCommandLine(arguments, root: commandTree) {
         case .help(let text):
             print(text, terminator: "")
-        case .run(let command, let commandPath):
-            path = commandPath
+        case .run(let command, _):
             try command.run()
         }
         return 0

@@ -64,7 +64,7 @@ struct FeatureMapCommand: Command {
         experiment.imageIndex = try arguments.integer("--image", in: 0...Int.max) ?? 0
         experiment.pixelLimit = try arguments.integer("--pixel-limit", in: 1...Int.max) ?? NetpbmImage.defaultPixelLimit
         experiment.output = arguments.string("--out") ?? "featuremaps"
-        experiment.threads = try arguments.threads()
+        experiment.threads = try arguments.threads() ?? experiment.threads
         json = arguments.flag("--json")
         if let duplicate = experiment.kernels.first(where: { name in experiment.kernels.filter { $0 == name }.count > 1 }) {
             throw arguments.error("--kernel \(duplicate) is given twice")

@@ -44,9 +44,6 @@ struct InitStatsCommand: Command {
         ],
         make: { try InitStatsCommand(parsing: $0) })
 
-    /// Activations kept for the backward pass may take at most this much memory.
-    static let memoryLimit = 4 << 30
-
     var experiment = InitStatsExperiment()
     var json: Bool
 
@@ -56,19 +53,9 @@ struct InitStatsCommand: Command {
         experiment.width = try arguments.integer("--width", in: 1...65536) ?? (experiment.convolution ? 32 : 256)
         experiment.batch = try arguments.integer("--batch", in: 1...65536) ?? (experiment.convolution ? 8 : 256)
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
-        experiment.threads = try arguments.threads()
+        experiment.threads = try arguments.threads() ?? experiment.threads
         let networks: [InitStatsExperiment.Network] = [.plain] + (arguments.flag("--batchnorm") ? [.batchNorm] : [])
             + (arguments.flag("--residual") ? [.residual, .residualScaled] : [])
-        if networks.contains(.batchNorm) && experiment.batch == 1 && !experiment.convolution {
-            throw arguments.error("--batchnorm needs --batch 2 or more: batch statistics need more than one value per channel")
-        }
-        if networks.contains(.residual) && experiment.depth % 2 != 0 {
-            throw arguments.error("--residual needs an even --depth: its blocks hold two layers each; got \(experiment.depth)")
-        }
-        let bytes = experiment.bytesKept(networks: networks)
-        guard bytes <= Double(Self.memoryLimit) else {
-            throw arguments.error("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations and weights; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))")
-        }
         json = arguments.flag("--json")
         experiment.plotFile = arguments.plotPath(default: "init-stats.svg")
 
@@ -81,6 +68,7 @@ struct InitStatsCommand: Command {
                 throw arguments.error("--activation goes with --init, --batchnorm or --residual; without them, init-stats runs the standard comparison")
             }
             experiment.configurations = InitStatsExperiment.comparison(width: experiment.width, convolution: experiment.convolution)
+            try experiment.validate()
             return
         }
         let scheme = InitScheme(rawValue: schemeName ?? InitScheme.normal.rawValue)!
@@ -102,6 +90,7 @@ struct InitStatsCommand: Command {
         experiment.configurations = networks.map {
             InitStatsExperiment.Configuration(name: InitStatsExperiment.name(initializer, scheme: scheme), initializer: initializer, activation: activation, network: $0)
         }
+        try experiment.validate()
     }
 
     func run() throws {

@@ -1,6 +1,5 @@
 import ArgumentParsing
 import ConvCore
-import GEMM
 import Reporting
 
 // The options several commands share, and the values they take.
@@ -20,9 +19,9 @@ extension OptionSpec {
 }
 
 extension ParsedArguments {
-    /// `--threads`, 1…256, by default every core.
-    func threads() throws -> Int {
-        try integer("--threads", in: 1...256) ?? availableCores
+    /// `--threads`, 1…256, if given (the experiments default to every core).
+    func threads() throws -> Int? {
+        try integer("--threads", in: 1...256)
     }
 
     /// The plot's path, or nil with `--no-svg`.

@@ -46,10 +46,6 @@ struct StabilityCommand: Command {
         ],
         make: { try StabilityCommand(parsing: $0) })
 
-    /// What the variants training at once keep (the activations of a step for its backward
-    /// pass, the weights, their gradients) may take at most this much memory.
-    static let memoryLimit = 4 << 30
-
     var experiment = StabilityExperiment()
     var json: Bool
 
@@ -70,18 +66,9 @@ struct StabilityCommand: Command {
                 return variant
             }
         } ?? StabilityExperiment.Variant.allCases
-        if let repeated = variants.first(where: { variant in variants.filter { $0 == variant }.count > 1 }) {
-            throw arguments.error("--variants: '\(repeated.rawValue)' is given twice")
-        }
         experiment.variants = variants
-        if variants.contains(where: \.isResidual) && experiment.hiddenLayers % 2 != 0 {
-            throw arguments.error("--depth \(experiment.depth): the residual variants pair the \(experiment.hiddenLayers) hidden layers into blocks, so --depth must be even")
-        }
-        experiment.threads = try arguments.threads()
-        let bytes = experiment.bytesKept
-        guard bytes <= Double(Self.memoryLimit) else {
-            throw arguments.error("--depth \(experiment.depth), --batch \(experiment.batch) and --width \(experiment.width) would keep \(decimalUnits(bytes, "B")) of activations and weights; the limit is \(decimalUnits(Double(Self.memoryLimit), "B"))")
-        }
+        experiment.threads = try arguments.threads() ?? experiment.threads
+        try experiment.validate()
         experiment.every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
         experiment.plotFile = arguments.plotPath(default: "stability.svg")
         json = arguments.flag("--json")

@@ -139,21 +139,44 @@ struct BatchNormTests {
             try layer.setRunningStatistics(mean: Tensor(shape: [2]), variance: Tensor(shape: [1, 2], repeating: 1))
         }
         #expect(layer.runningMean.scalars == [0, 0] && layer.runningVariance.scalars == [1, 1])
-        #expect(throws: ShapeError("a batch norm input is [N, 2, …] for this layer (2 channels); got [0, 2]")) { try layer.forward(Tensor(shape: [0, 2]), mode: .evaluation) }
+        #expect(throws: ShapeError("batch normalization in training mode needs more than one value per channel; got input [0, 2]")) {
+            try layer.forward(Tensor(shape: [0, 2]), mode: .training)
+        }
+        #expect(try layer.forward(Tensor(shape: [0, 2]), mode: .evaluation).shape == [0, 2])  // an empty batch: an empty output
+        #expect(throws: ShapeError("a batch norm input is [N, 2, …] for this layer (2 channels); got [3, 2, 0]")) { try layer.forward(Tensor(shape: [3, 2, 0]), mode: .evaluation) }
         let single = try layer.forward(Tensor(shape: [1, 2], scalars: [3, 4]), mode: .evaluation)
         #expect(single.scalars.allSatisfy { $0.isFinite })
     }
 
-    @Test("backward needs the forward pass of an input of the same shape, and an output gradient of that shape")
+    @Test("backward needs the forward pass of this very input, with the parameters unchanged since, and an output gradient of its shape")
     func backwardErrors() throws {
         var layer = try BatchNorm(channels: 2)
         let input = try Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 7])
-        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of an input of shape [3, 2] first")) {
+        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of this input [3, 2] first")) {
             try layer.backward(input: input, outputGradient: Tensor(shape: [3, 2]))
         }
         _ = try layer.forward(input, mode: .training)
-        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of an input of shape [4, 2] first")) {
+        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of this input [4, 2] first")) {
             try layer.backward(input: Tensor(shape: [4, 2]), outputGradient: Tensor(shape: [4, 2]))
+        }
+        // Another input of the same shape, or the same input after a forward pass of another:
+        // the statistics kept are not its own.
+        let other = try Tensor(shape: [3, 2], scalars: [0, 1, 0, 1, 0, 1])
+        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of this input [3, 2] first")) {
+            try layer.backward(input: other, outputGradient: Tensor(shape: [3, 2]))
+        }
+        var interleaved = layer
+        _ = try interleaved.forward(other, mode: .evaluation)
+        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of this input [3, 2] first")) {
+            try interleaved.backward(input: input, outputGradient: Tensor(shape: [3, 2]))
+        }
+        // An equal copy of the input is the same input.
+        let copy = try Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 7])
+        #expect(try layer.backward(input: copy, outputGradient: Tensor(shape: [3, 2], repeating: 1)) .input.shape == [3, 2])
+        var updated = layer
+        updated.updateParameters { _, parameter in parameter = parameter.map { $0 * 2 } }
+        #expect(throws: ShapeError("batch normalization's backward pass needs the forward pass of this input [3, 2] first")) {
+            try updated.backward(input: input, outputGradient: Tensor(shape: [3, 2]))
         }
         #expect(throws: ShapeError("the output gradient has shape [2, 3]; this batch norm's output is [3, 2]")) {
             try layer.backward(input: input, outputGradient: Tensor(shape: [2, 3]))

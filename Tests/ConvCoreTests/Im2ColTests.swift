@@ -53,4 +53,29 @@ struct Im2ColTests {
             #expect(abs(left - right) <= 1e-5 * scale, "trial \(trial): \(left) ≠ \(right)")
         }
     }
+
+    @Test("buffers of another size than the geometry says stop the program before im2col or col2im touch them")
+    func wrongSizesTrap() async {
+        await #expect(processExitsWith: .failure) {
+            let im2col = Im2Col(geometry: try! ConvGeometry(input: Size2D(4), kernel: Size2D(3)), channels: 1)
+            var columns = [Float](repeating: 0, count: 9 * 4)
+            [Float](repeating: 1, count: 15).withUnsafeBufferPointer { image in
+                columns.withUnsafeMutableBufferPointer { im2col.unfold(image, positions: 0..<4, into: $0) }
+            }
+        }
+        await #expect(processExitsWith: .failure) {
+            let im2col = Im2Col(geometry: try! ConvGeometry(input: Size2D(4), kernel: Size2D(3)), channels: 1)
+            var image = [Float](repeating: 0, count: 16)
+            [Float](repeating: 1, count: 9 * 3).withUnsafeBufferPointer { columns in
+                image.withUnsafeMutableBufferPointer { im2col.fold(columns, positions: 0..<4, into: $0) }
+            }
+        }
+        await #expect(processExitsWith: .failure) {
+            let im2col = Im2Col(geometry: try! ConvGeometry(input: Size2D(4), kernel: Size2D(3)), channels: 1)
+            var columns = [Float](repeating: 0, count: 9 * 2)
+            [Float](repeating: 1, count: 16).withUnsafeBufferPointer { image in
+                columns.withUnsafeMutableBufferPointer { im2col.unfold(image, positions: 3..<5, into: $0) }
+            }
+        }
+    }
 }

@@ -17,21 +17,22 @@ struct BenchmarkTests {
         var benchmark = GEMMBenchmark()
         (benchmark.sizes, benchmark.threads) = ([8, 13], 2)
         var statuses: [String] = []
-        let report = benchmark.run { statuses.append($0) }
-        guard case .array(let rows)? = report.members.first(where: { $0.0 == "gemm" })?.1 else {
-            Issue.record("no gemm rows")
-            return
-        }
-        #expect(rows.map { $0.serialized().contains("\"m\": 8") } == [true, true, false, false])
-        #expect(rows.map { $0.serialized().contains("\"threads\": 2") } == [false, true, false, true])
+        let result = benchmark.run { statuses.append($0) }
+        #expect(result.rows.map { [$0.m, $0.n, $0.k, $0.threads] } == [[8, 8, 8, 1], [8, 8, 8, 2], [13, 13, 13, 1], [13, 13, 13, 2]])
+        #expect(result.rows.allSatisfy { $0.seconds > 0 && $0.gflops == 2 * Double($0.m * $0.n * $0.k) / $0.seconds / 1e9 })
+        #expect([result.naive.m, result.naive.threads] == [256, 1])
         #expect(statuses.first == "timing sgemm 8×8×8 on 1 thread…" && statuses.last == "timing the naive triple loop at 256…")
-        #expect(report.text.contains("m = n = k  1 thread  2 threads  speed-up"))
+        #expect(result.text.contains("m = n = k  1 thread  2 threads  speed-up"))
     }
 
     @Test("several suites print as one: their sections in order, their JSON members side by side")
     func combining() {
-        let combined = BenchmarkReport(combining: [BenchmarkReport(json: [("a", .int(1))], text: "A\n"),
-                                                   BenchmarkReport(json: [("b", .int(2))], text: "B\n")])
+        struct Suite: Report {
+            let text: String
+            let json: JSON
+        }
+        let combined = BenchmarkReport(combining: [Suite(text: "A\n", json: .object([("a", .int(1))])),
+                                                   Suite(text: "B\n", json: .object([("b", .int(2))]))])
         #expect(combined.text == "A\n\nB\n")
         #expect(combined.json.serialized() == "{\n  \"a\": 1,\n  \"b\": 2\n}")
     }

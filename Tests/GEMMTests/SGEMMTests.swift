@@ -100,6 +100,28 @@ struct SGEMMTests {
         #expect(e.isEmpty)
     }
 
+    @Test("a buffer too short for the matrix its shape describes stops the program before it is read or written")
+    func shortBuffersTrap() async {
+        await #expect(processExitsWith: .failure) {
+            var c = [Float](repeating: 0, count: 4)
+            sgemm(.asStored, .asStored, m: 2, n: 2, k: 3, a: [1, 2, 3, 4, 5], lda: 3, b: [Float](repeating: 1, count: 6), ldb: 2, c: &c, ldc: 2)
+        }
+        await #expect(processExitsWith: .failure) {
+            var c = [Float](repeating: 0, count: 3)
+            sgemm(.asStored, .asStored, m: 2, n: 2, k: 1, a: [1, 2], lda: 1, b: [1, 2], ldb: 2, c: &c, ldc: 2)
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = [Float](repeating: 1, count: 11).withUnsafeBufferPointer { PackedMatrix(.transposed, rows: 3, depth: 4, a: $0, lda: 3) }
+        }
+        await #expect(processExitsWith: .failure) {
+            let packed = [Float](repeating: 1, count: 12).withUnsafeBufferPointer { PackedMatrix(.asStored, rows: 3, depth: 4, a: $0, lda: 4) }
+            var c = [Float](repeating: 0, count: 6)
+            [Float](repeating: 1, count: 7).withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in sgemm(packed, .asStored, n: 2, b: b, ldb: 2, c: c, ldc: 2) }
+            }
+        }
+    }
+
     @Test("scratch buffers are aligned to a cache line and hold what was asked")
     func alignedBuffer() {
         for count in [0, 1, 17, 4096] {

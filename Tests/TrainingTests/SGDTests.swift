@@ -2,9 +2,9 @@ import ConvCore
 import Testing
 import Training
 
-/// A network of one bias-free Linear layer 1 → n with weight `w`, whose gradient after
-/// `step` is exactly `gradient`: for L = Σ ∂L/∂y · y with y = x · wᵀ, x = `gradient` and
-/// ∂L/∂y = 1, ∂L/∂w = x.
+/// A network of one Linear layer n → 1 with weight `w` (and an optional bias), whose
+/// gradient after `step` is exactly `gradient`: for L = Σ ∂L/∂y · y with y = x · wᵀ,
+/// x = `gradient` and ∂L/∂y = 1, ∂L/∂w = x.
 private struct OneLayer {
     var network: Sequential
 
@@ -65,5 +65,29 @@ struct SGDTests {
         try layer.step(&sgd, gradient: [0])
         #expect(layer.weights == [0.5])                  // 1 − (0 + 0.5 · 1)
         #expect(layer.network.parameters[1].scalars == [0])  // 1 − ∂L/∂b = 1 − 1, no decay
+    }
+
+    @Test("the weights are updated in place and the velocities made once: no storage moves between steps")
+    func inPlace() throws {
+        var layer = try OneLayer([1, 2, 3])
+        var sgd = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.01)
+        try layer.step(&sgd, gradient: [1, 1, 1])
+        func address(_ tensor: Tensor) -> UnsafeRawPointer? { tensor.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        let weights = address(layer.network.parameters[0])
+        for _ in 0..<5 {
+            try layer.step(&sgd, gradient: [0.5, -1, 2])
+            #expect(address(layer.network.parameters[0]) == weights)
+        }
+    }
+
+    @Test("one optimizer for two networks of the same parameter count but other sizes stops the program")
+    func otherNetworkTraps() async {
+        await #expect(processExitsWith: .failure) {
+            var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+            var small = try! OneLayer([1, 2])
+            try! small.step(&sgd, gradient: [1, 1])
+            var large = try! OneLayer([1, 2, 3, 4])
+            try! large.step(&sgd, gradient: [1, 1, 1, 1])
+        }
     }
 }

@@ -49,25 +49,6 @@ public func expectClose(_ actual: Tensor, _ expected: Tensor, tolerance: [Float]
     }
 }
 
-/// Checks an analytic gradient against central differences of a loss that is linear in
-/// the variable (L = Σ dy · layer(x) is linear in x, in the weight and in the bias), so
-/// the difference quotient is exact up to rounding for any step; a step of 1 keeps the
-/// rounding small. Checks `samples` coordinates chosen by `random`.
-public func expectGradient(
-    _ analytic: Tensor, of variable: Tensor, loss: (Tensor) throws -> Double, samples: Int, random: inout SeededGenerator,
-    _ comment: String, sourceLocation: SourceLocation = #_sourceLocation
-) rethrows {
-    #expect(analytic.shape == variable.shape, "\(comment): gradient shape", sourceLocation: sourceLocation)
-    let indices = variable.count <= samples
-        ? Array(0..<variable.count)
-        : (0..<samples).map { _ in random.int(0...(variable.count - 1)) }
-    for index in indices {
-        let numeric = (try loss(variable.adding(1, at: index)) - loss(variable.adding(-1, at: index))) / 2
-        let error = abs(numeric - Double(analytic.scalars[index]))
-        #expect(error <= 1e-3 * max(1, abs(numeric)), "\(comment): ∂L/∂[\(index)] analytic \(analytic.scalars[index]), numeric \(numeric)", sourceLocation: sourceLocation)
-    }
-}
-
 /// Checks an analytic gradient against central differences (L(v + h) − L(v − h)) / 2h of
 /// `loss`, at every coordinate of `variable` (or at `samples` of them chosen by `random`),
 /// within `tolerance` · max(1, |numeric|). For a loss that is linear in the variable any

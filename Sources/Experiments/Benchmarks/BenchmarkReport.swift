@@ -1,21 +1,19 @@
 import Reporting
 
-/// A benchmark suite's result: its members of the JSON document and its text section.
-/// `bench` runs several suites and prints their sections one after another, or one JSON
-/// document holding every suite's members.
-public struct BenchmarkReport: Report, Sendable {
-    public var members: [(String, JSON)]
-    public var text: String
+/// Several benchmark suites' results as one report, as `bench` prints them: their texts one
+/// after another, and one JSON document holding every suite's members.
+public struct BenchmarkReport: Report {
+    public let suites: [any Report]
 
-    public init(json members: [(String, JSON)], text: String) {
-        self.members = members
-        self.text = text
+    public init(combining suites: [any Report]) {
+        self.suites = suites
     }
 
-    public var json: JSON { .object(members) }
+    public var text: String { suites.map(\.text).joined(separator: "\n") }
 
-    /// Several suites' reports as one.
-    public init(combining reports: [BenchmarkReport]) {
-        self.init(json: reports.flatMap(\.members), text: reports.map(\.text).joined(separator: "\n"))
+    public var json: JSON {
+        .object(suites.flatMap { suite -> [(String, JSON)] in
+            if case .object(let members) = suite.json { members } else { [] }
+        })
     }
 }

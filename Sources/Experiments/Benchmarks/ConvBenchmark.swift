@@ -8,7 +8,8 @@ import SeededRandom
 /// `bench conv`: Conv2D forward (im2col + SGEMM) on typical layers, against the direct
 /// seven-loop convolution.
 public struct ConvBenchmark: Sendable {
-    public var threads = 1
+    /// At most this many threads (default: every core the process may run on).
+    public var threads = availableCores
 
     public init() {}
 
@@ -59,11 +60,10 @@ public struct ConvBenchmark: Sendable {
         return Case(name: "featuremap-bank-1080p", conv: conv, input: try Tensor(shape: [1, 1, 1080, 1920], scalars: pixels), filters: "11 × 3×3 bank")
     }
 
-    public func run(progress: (String) -> Void) throws(ShapeError) -> BenchmarkReport {
+    /// Times every layer on 1 thread and on `threads`, and the direct loop on a smaller input.
+    public func run(progress: (String) -> Void) throws(ShapeError) -> ConvBenchmarkResult {
         let threadCounts = threads > 1 ? [1, threads] : [1]
-        var table = TextTable([("layer", .left), ("input W×H×C", .right), ("filters", .right), ("threads", .right),
-                               ("ms", .right), ("GFLOP/s", .right), ("direct GFLOP/s", .right), ("speed-up", .right)])
-        var rows: [JSON] = []
+        var rows: [ConvTiming] = []
         for layer in try Self.cases() {
             let (conv, input) = (layer.conv, layer.input)
             let flops = 2 * Double(try macs(conv, input.shape))
@@ -76,28 +76,63 @@ public struct ConvBenchmark: Sendable {
             for threads in threadCounts {
                 progress("timing \(layer.name) on \(threads) thread\(threads > 1 ? "s" : "")…")
                 let seconds = bestTime { _ = try? conv(input, threads: threads) }
-                let gflops = flops / seconds / 1e9
-                let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-                table.append([layer.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), layer.filters, "\(threads)", fixed(seconds * 1000, 2), fixed(gflops, 1), fixed(directGFLOPS, 2), "\(fixed(gflops / directGFLOPS, 0))×"])
-                rows.append(.object([
-                    ("name", .string(layer.name)), ("threads", .int(threads)), ("ms", .number(rounded(seconds * 1000))),
-                    ("gflops", .number(rounded(gflops))), ("direct_gflops", .number(rounded(directGFLOPS))),
-                    ("speedup", .number(rounded(gflops / directGFLOPS))),
-                ]))
+                rows.append(ConvTiming(name: layer.name, input: input.shape, filters: layer.filters, threads: threads,
+                                       seconds: seconds, gflops: flops / seconds / 1e9, directGFLOPS: directGFLOPS))
             }
         }
-        let text = """
-            Conv2D forward, im2col + SGEMM: GFLOP/s = 2·MACs / best time (MACs exclude the bias)
-            direct: the seven-loop definition on the same layer with 1/4 of each side, 1 thread
-
-            \(table.rendered())
-            """
-        return BenchmarkReport(json: [("conv", .array(rows))], text: text)
+        return ConvBenchmarkResult(rows: rows)
     }
 
     /// Multiply-accumulates of one forward pass: Hout · Wout · Cout · (Cin/groups) · kh · kw per image.
     private func macs(_ conv: Conv2D, _ shape: [Int]) throws(ShapeError) -> Int {
         let geometry = try conv.geometry(for: Size2D(height: shape[2], width: shape[3]))
         return shape[0] * geometry.positions * conv.weight.scalars.count
+    }
+}
+
+/// One timed layer.
+public struct ConvTiming: Sendable {
+    public var name: String
+    /// [N, C, H, W].
+    public var input: [Int]
+    /// What the filters are: "64 × 3×3", "11 × 3×3 bank".
+    public var filters: String
+    public var threads: Int
+    /// The best time of several runs.
+    public var seconds: Double
+    /// 2·MACs over the seconds.
+    public var gflops: Double
+    /// The seven-loop definition's GFLOP/s on the same layer with a quarter of each side.
+    public var directGFLOPS: Double
+}
+
+/// What `bench conv` measured: a timing per layer and thread count, in that order.
+public struct ConvBenchmarkResult: Report, Sendable {
+    public let rows: [ConvTiming]
+
+    public var text: String {
+        var table = TextTable([("layer", .left), ("input W×H×C", .right), ("filters", .right), ("threads", .right),
+                               ("ms", .right), ("GFLOP/s", .right), ("direct GFLOP/s", .right), ("speed-up", .right)])
+        for row in rows {
+            let (n, c, h, w) = (row.input[0], row.input[1], row.input[2], row.input[3])
+            table.append([row.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), row.filters, "\(row.threads)", fixed(row.seconds * 1000, 2),
+                          fixed(row.gflops, 1), fixed(row.directGFLOPS, 2), "\(fixed(row.gflops / row.directGFLOPS, 0))×"])
+        }
+        return """
+            Conv2D forward, im2col + SGEMM: GFLOP/s = 2·MACs / best time (MACs exclude the bias)
+            direct: the seven-loop definition on the same layer with 1/4 of each side, 1 thread
+
+            \(table.rendered())
+            """
+    }
+
+    public var json: JSON {
+        .object([("conv", .array(rows.map { row in
+            .object([
+                ("name", .string(row.name)), ("threads", .int(row.threads)), ("ms", .number(rounded(row.seconds * 1000))),
+                ("gflops", .number(rounded(row.gflops))), ("direct_gflops", .number(rounded(row.directGFLOPS))),
+                ("speedup", .number(rounded(row.gflops / row.directGFLOPS))),
+            ])
+        }))])
     }
 }

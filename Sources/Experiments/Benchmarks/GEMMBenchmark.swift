@@ -6,31 +6,44 @@ import SeededRandom
 /// with the naive triple loop for scale.
 public struct GEMMBenchmark: Sendable {
     public var sizes = [256, 512, 1024, 2048]
-    public var threads = 1
+    /// At most this many threads (default: every core the process may run on).
+    public var threads = availableCores
 
     public init() {}
 
     /// Times every size on 1 thread and on `threads`, then the naive loop at 256.
-    public func run(progress: (String) -> Void) -> BenchmarkReport {
+    public func run(progress: (String) -> Void) -> GEMMBenchmarkResult {
         let threadCounts = threads > 1 ? [1, threads] : [1]
         var rows: [GEMMTiming] = []
-        var table = TextTable([("m = n = k", .right)] + threadCounts.map { ("\($0) thread\($0 > 1 ? "s" : "")", .right) }
-            + (threadCounts.count > 1 ? [("speed-up", .right)] : []))
         for size in sizes {
-            let timings = threadCounts.map { threads in
+            for threads in threadCounts {
                 progress("timing sgemm \(size)×\(size)×\(size) on \(threads) thread\(threads > 1 ? "s" : "")…")
-                return GEMMTiming.measure(size: size, threads: threads)
+                rows.append(GEMMTiming.measure(size: size, threads: threads))
             }
-            rows += timings
-            let speedUp = timings.count > 1 ? ["\(fixed(timings[1].gflops / timings[0].gflops, 2))×"] : []
-            table.append(["\(size)"] + timings.map { fixed($0.gflops, 1) } + speedUp)
         }
         progress("timing the naive triple loop at 256…")
-        let naive = GEMMTiming.measureNaive(size: 256)
+        return GEMMBenchmarkResult(threadCounts: threadCounts, rows: rows, naive: GEMMTiming.measureNaive(size: 256))
+    }
+}
 
+/// What `bench gemm` measured: a timing per size and thread count, in that order, and the
+/// naive loop's.
+public struct GEMMBenchmarkResult: Report, Sendable {
+    public let threadCounts: [Int]
+    public let rows: [GEMMTiming]
+    public let naive: GEMMTiming
+
+    public var text: String {
+        var table = TextTable([("m = n = k", .right)] + threadCounts.map { ("\($0) thread\($0 > 1 ? "s" : "")", .right) }
+            + (threadCounts.count > 1 ? [("speed-up", .right)] : []))
+        for start in stride(from: 0, to: rows.count, by: threadCounts.count) {
+            let timings = rows[start..<start + threadCounts.count]
+            let speedUp = timings.count > 1 ? ["\(fixed(timings.last!.gflops / timings.first!.gflops, 2))×"] : []
+            table.append(["\(timings.first!.m)"] + timings.map { fixed($0.gflops, 1) } + speedUp)
+        }
         let fastAt256 = rows.first { $0.m == 256 && $0.threads == 1 }
         let comparison = fastAt256.map { "; sgemm on 1 thread: \(fixed($0.gflops / naive.gflops, 0))× faster" } ?? ""
-        let text = """
+        return """
             SGEMM, C = A·B, single precision: GFLOP/s = 2·m·n·k / best time
             kernel: \(kernelDescription)
 
@@ -38,16 +51,21 @@ public struct GEMMBenchmark: Sendable {
             naive triple loop at 256, 1 thread: \(fixed(naive.gflops, 2)) GFLOP/s\(comparison)
 
             """
-        return BenchmarkReport(json: [("gemm", .array(rows.map(\.json))), ("naive_gemm", .array([naive.json]))], text: text)
+    }
+
+    public var json: JSON {
+        .object([("gemm", .array(rows.map(\.json))), ("naive_gemm", .array([naive.json]))])
     }
 }
 
 /// One timed multiplication.
-struct GEMMTiming {
-    var m, n, k, threads: Int
-    var seconds: Double
+public struct GEMMTiming: Sendable {
+    public var m, n, k, threads: Int
+    /// The best time of several runs.
+    public var seconds: Double
 
-    var gflops: Double { 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9 }
+    /// 2·m·n·k floating-point operations over the seconds.
+    public var gflops: Double { 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9 }
 
     var json: JSON {
         .object([("m", .int(m)), ("n", .int(n)), ("k", .int(k)), ("threads", .int(threads)), ("gflops", .number(rounded(gflops)))])

@@ -1,3 +1,4 @@
+import GEMM
 import ConvCore
 import Foundation
 import Netpbm
@@ -23,7 +24,8 @@ public struct FeatureMapExperiment: Sendable {
     public var pixelLimit = NetpbmImage.defaultPixelLimit
     /// The directory the files go into.
     public var output = "featuremaps"
-    public var threads = 1
+    /// At most this many threads (default: every core the process may run on).
+    public var threads = availableCores
 
     public init() {}
 

@@ -1,3 +1,4 @@
+import GEMM
 import ConvCore
 import Reporting
 import SeededRandom
@@ -21,11 +22,14 @@ public struct InitStatsExperiment: Sendable {
     public var batch = 256
     public var convolution = false
     public var seed: UInt64 = 1
-    public var threads = 1
+    /// At most this many threads (default: every core the process may run on).
+    public var threads = availableCores
     /// The runs, in order.
     public var configurations: [Configuration] = []
     /// Where the command writes the plot, which the text names; nil for none.
     public var plotFile: String?
+    /// The most the runs may keep in memory, in bytes.
+    public var memoryLimit = defaultMemoryLimit
 
     /// Side of the feature maps of the convolutional variant.
     public static let spatial = 16
@@ -111,11 +115,30 @@ public struct InitStatsExperiment: Sendable {
         return (perLayer * (networks.contains(.batchNorm) ? 5 : 3) + 2 * weights) * Double(depth + 1) * 4
     }
 
+    /// Checks the settings against every configuration before any work.
+    /// - Throws: `UserError` (usage), naming the option to change.
+    public func validate() throws(UserError) {
+        let networks = configurations.map(\.network)
+        if networks.contains(.batchNorm) && batch == 1 && !convolution {
+            throw UserError(.usage, "--batchnorm needs --batch 2 or more: batch statistics need more than one value per channel")
+        }
+        if networks.contains(where: \.isResidual) && depth % 2 != 0 {
+            throw UserError(.usage, "--residual needs an even --depth: its blocks hold two layers each; got \(depth)")
+        }
+        try checkMemory(bytesKept(networks: networks), limit: memoryLimit, settings: "--depth \(depth), --batch \(batch) and --width \(width)")
+    }
+
     /// Every configuration in turn; `progress` hears what is being computed.
-    public func run(progress: (String) -> Void) throws(ShapeError) -> InitStatsResult {
+    /// - Throws: `UserError` for settings that do not fit (see `validate`).
+    public func run(progress: (String) -> Void) throws(UserError) -> InitStatsResult {
+        try validate()
         var runs: [Run] = []
         for (index, configuration) in configurations.enumerated() {
-            runs.append(try run(configuration) { progress("run \(index + 1)/\(configurations.count): \($0)") })
+            do {
+                runs.append(try run(configuration) { progress("run \(index + 1)/\(configurations.count): \($0)") })
+            } catch {
+                throw UserError(.usage, error.message)
+            }
         }
         return InitStatsResult(experiment: self, runs: runs)
     }
@@ -123,6 +146,9 @@ public struct InitStatsExperiment: Sendable {
     /// One configuration: the forward pass measured at every unit's output, the backward
     /// pass at every unit's output gradient.
     public func run(_ configuration: Configuration, progress: (String) -> Void) throws(ShapeError) -> Run {
+        guard depth >= 1, !configuration.network.isResidual || depth % 2 == 0 else {
+            throw ShapeError("a stack of residual blocks of two layers needs an even depth; got \(depth)")
+        }
         var random = SeededGenerator(seed: seed)
         let shape = convolution ? [batch, width, Self.spatial, Self.spatial] : [batch, width]
         let input = try Tensor(shape: shape, scalars: (0..<(try Tensor.count(of: shape))).map { _ in random.nextNormal() })

@@ -1,5 +1,7 @@
+import GEMM
 import ConvCore
 import Foundation
+import Reporting
 import SeededRandom
 import Training
 
@@ -37,11 +39,14 @@ public struct StabilityExperiment: Sendable {
     /// The variants to train, in order.
     public var variants = Variant.allCases
     /// Variants trained at once, each on one thread.
-    public var threads = 1
+    /// At most this many threads (default: every core the process may run on).
+    public var threads = availableCores
     /// The text shows every `every`-th step.
     public var every = 40
     /// Where the command writes the plot, which the text names; nil for none.
     public var plotFile: String?
+    /// The most the variants training at once may keep in memory, in bytes.
+    public var memoryLimit = defaultMemoryLimit
 
     public init() {}
 
@@ -129,14 +134,32 @@ public struct StabilityExperiment: Sendable {
         return Sequential(modules)
     }
 
-    /// Every variant, `threads` at a time; `progress` hears how far each has come.
-    public func run(progress: @Sendable (String) -> Void) throws(ShapeError) -> StabilityResult {
-        let data = try data()
-        let experiment = self
-        let runs = try parallelMap(variants, threads: threads) { variant throws(ShapeError) in
-            try experiment.run(variant, on: data, progress: progress)
+    /// Checks the settings before any work.
+    /// - Throws: `UserError` (usage), naming the option to change.
+    public func validate() throws(UserError) {
+        if let repeated = variants.first(where: { variant in variants.filter { $0 == variant }.count > 1 }) {
+            throw UserError(.usage, "--variants: '\(repeated.rawValue)' is given twice")
         }
-        return StabilityResult(experiment: self, runs: runs)
+        guard depth >= 3, !variants.contains(where: \.isResidual) || hiddenLayers % 2 == 0 else {
+            throw UserError(.usage, "--depth \(depth): the residual variants pair the \(hiddenLayers) hidden layers into blocks, so --depth must be even")
+        }
+        try checkMemory(bytesKept, limit: memoryLimit, settings: "--depth \(depth), --batch \(batch) and --width \(width)")
+    }
+
+    /// Every variant, `threads` at a time; `progress` hears how far each has come.
+    /// - Throws: `UserError` for settings that do not fit (see `validate`).
+    public func run(progress: @Sendable (String) -> Void) throws(UserError) -> StabilityResult {
+        try validate()
+        do {
+            let data = try data()
+            let experiment = self
+            let runs = try parallelMap(variants, threads: threads) { variant throws(ShapeError) in
+                try experiment.run(variant, on: data, progress: progress)
+            }
+            return StabilityResult(experiment: self, runs: runs)
+        } catch {
+            throw UserError(.usage, error.message)
+        }
     }
 
     func run(_ variant: Variant, on data: (train: Dataset, test: Dataset), progress: (String) -> Void) throws(ShapeError) -> Run {
