@@ -18,7 +18,7 @@ public struct Size2D: Equatable, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// How the input is padded with zeros before the kernel slides over it.
-public enum Padding: Equatable, Sendable {
+public enum Padding: Equatable, Sendable, CustomStringConvertible {
     /// `height` rows above and below, `width` columns left and right.
     case explicit(Size2D)
     /// As much as keeps the output the size of the input (stride 1 only): d·(k−1) per
@@ -27,6 +27,15 @@ public enum Padding: Equatable, Sendable {
     case same
     /// None: PyTorch's `padding="valid"`, the same as `.explicit(Size2D(0))`.
     case valid
+
+    /// As the command line takes it: `same`, `valid`, `2` or `2×1` (width × height).
+    public var description: String {
+        switch self {
+        case .explicit(let size): "\(size)"
+        case .same: "same"
+        case .valid: "valid"
+        }
+    }
 }
 
 /// How a kernel slides along one axis: the output size, and what a stride leaves unused.
@@ -90,8 +99,17 @@ public struct ConvGeometry: Equatable, Sendable {
     public let positions: Int
 
     /// - Throws: `ShapeError` when a number is out of range, the kernel does not fit in
-    ///   the padded input, or `same` padding meets a stride other than 1.
+    ///   the padded input, `same` padding meets a stride other than 1, or the output
+    ///   positions (Hout · Wout) do not fit in an `Int`.
     public init(input: Size2D, kernel: Size2D, stride: Size2D = Size2D(1), padding: Padding = .valid, dilation: Size2D = Size2D(1)) throws(ShapeError) {
+        (height, width) = try Self.axes(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+        positions = try exactProduct("the output positions", height.output, width.output)
+    }
+
+    /// The two axes alone, each checked as in `init`, without their product: what an
+    /// output size is, whether or not a tensor of it could ever be counted.
+    public static func axes(input: Size2D, kernel: Size2D, stride: Size2D = Size2D(1), padding: Padding = .valid,
+                            dilation: Size2D = Size2D(1)) throws(ShapeError) -> (height: AxisGeometry, width: AxisGeometry) {
         func pads(_ axis: String, _ kernel: Int, _ stride: Int, _ dilation: Int, _ explicit: Int) throws(ShapeError) -> (Int, Int) {
             switch padding {
             case .explicit: return (explicit, explicit)
@@ -108,9 +126,8 @@ public struct ConvGeometry: Equatable, Sendable {
         let explicit: Size2D = if case .explicit(let p) = padding { p } else { Size2D(0) }
         let (top, bottom) = try pads("height", kernel.height, stride.height, dilation.height, explicit.height)
         let (left, right) = try pads("width", kernel.width, stride.width, dilation.width, explicit.width)
-        height = try AxisGeometry("height", input: input.height, kernel: kernel.height, stride: stride.height, dilation: dilation.height, padBefore: top, padAfter: bottom)
-        width = try AxisGeometry("width", input: input.width, kernel: kernel.width, stride: stride.width, dilation: dilation.width, padBefore: left, padAfter: right)
-        positions = try exactProduct("the output positions", height.output, width.output)
+        return (try AxisGeometry("height", input: input.height, kernel: kernel.height, stride: stride.height, dilation: dilation.height, padBefore: top, padAfter: bottom),
+                try AxisGeometry("width", input: input.width, kernel: kernel.width, stride: stride.width, dilation: dilation.width, padBefore: left, padAfter: right))
     }
 
     public var input: Size2D { Size2D(height: height.input, width: width.input) }

@@ -26,7 +26,18 @@ public struct NetworkSummary: Sendable {
         public let receptiveField: Size2D?
         /// For a convolution: the parameters of a fully-connected layer with the same input
         /// and output sizes, which is what weight sharing saves.
-        public let fullyConnectedEquivalent: Int?
+        public let fullyConnectedEquivalent: Equivalent?
+    }
+
+    /// A fully-connected equivalent's size: informational, so a count beyond what an `Int`
+    /// holds is shown as such rather than failing the summary of a valid network.
+    public enum Equivalent: Equatable, Sendable {
+        case parameters(Int)
+        case beyond64Bits
+
+        public var parameters: Int? {
+            if case .parameters(let count) = self { count } else { nil }
+        }
     }
 
     public let input: Shape
@@ -83,7 +94,7 @@ public struct NetworkSummary: Sendable {
 
     /// One layer on its input shape: its output shape, its counts and, for a convolution,
     /// its fully-connected equivalent; the receptive field grows as it goes.
-    private static func apply(_ layer: NetworkSpec.Layer, to shape: Shape, field: inout ReceptiveField) throws(ShapeError) -> (Shape, ParameterCount, Int?) {
+    private static func apply(_ layer: NetworkSpec.Layer, to shape: Shape, field: inout ReceptiveField) throws(ShapeError) -> (Shape, ParameterCount, Equivalent?) {
         switch (layer, shape) {
         case (.input, _):
             throw ShapeError("'input' must be the first layer, and come only once")
@@ -95,8 +106,9 @@ public struct NetworkSummary: Sendable {
             try field.grow(by: geometry)
             let count = try ParameterCount.convolution(
                 inChannels: channels, outChannels: filters, kernel: kernel, groups: groups, bias: bias, outputPositions: geometry.positions)
-            let equivalent = try ParameterCount.fullyConnected(inFeatures: try shape.elements(), outFeatures: try output.elements(), bias: bias)
-            return (output, count, equivalent.parameters)
+            let equivalent = (try? ParameterCount.fullyConnected(inFeatures: try shape.elements(), outFeatures: try output.elements(), bias: bias))
+                .map { Equivalent.parameters($0.parameters) } ?? .beyond64Bits
+            return (output, count, equivalent)
         case (.pooling(_, let kernel, let stride), .image(let size, let channels)):
             let geometry = try ConvGeometry(input: size, kernel: kernel, stride: stride)
             try field.grow(by: geometry)

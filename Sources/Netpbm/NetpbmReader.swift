@@ -60,13 +60,13 @@ private struct Parser {
     }
 
     /// An error at `offset` (default: here), with the line computed for the message.
-    func error(_ message: String, at offset: Int? = nil) -> NetpbmError {
+    func error(_ message: String, at offset: Int? = nil, claimedSize: (width: Int, height: Int)? = nil) -> NetpbmError {
         let offset = min(offset ?? position, bytes.count)
         var line = 1
         for i in 0..<offset where bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) {
             line += 1
         }
-        return NetpbmError(message, offset: offset, line: line)
+        return NetpbmError(message, offset: offset, line: line, claimedSize: claimedSize)
     }
 
     // MARK: - Images
@@ -152,7 +152,8 @@ private struct Parser {
     private func checkedSampleCount(_ width: Int, _ height: Int, _ channels: Int, at offset: Int) throws(NetpbmError) -> Int {
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= pixelLimit else {
-            throw error("the header claims \(width)×\(height) pixels, more than the limit of \(pixelLimit)", at: offset)
+            throw error("the header claims \(width)×\(height) pixels, more than the limit of \(pixelLimit)", at: offset,
+                        claimedSize: (width, height))
         }
         return pixels * channels
     }

@@ -22,6 +22,19 @@ public func fixed(_ value: Double, _ decimals: Int) -> String {
 /// Bytes in decimal units, three significant digits: 8294404000 → "8.29 GB", 40 → "40 B".
 public func humanBytes(_ bytes: Int) -> String { decimalUnits(Double(bytes), "B") }
 
+/// Bytes in binary units, as memory sizes are given: 4294967296 → "4 GiB",
+/// 19864223744 → "18.5 GiB", 512 → "512 B".
+public func binaryBytes(_ bytes: Double) -> String {
+    let prefixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"]
+    var scaled = bytes, prefix = 0
+    while scaled >= 1023.5 && prefix < prefixes.count - 1 {
+        scaled /= 1024
+        prefix += 1
+    }
+    let digits = scaled == scaled.rounded() ? 0 : scaled < 9.995 ? 2 : scaled < 99.95 ? 1 : 0
+    return "\(fixed(scaled, digits)) \(prefixes[prefix])B"
+}
+
 /// A quantity with a decimal prefix, three significant digits: 30940528640 FLOPs →
 /// "30.9 GFLOPs", 833040 → "833 kFLOPs".
 public func decimalUnits(_ value: Double, _ unit: String) -> String {
@@ -57,4 +70,21 @@ public func compact(_ value: Double?) -> String {
 public func decimal(_ value: Float) -> String {
     let text = "\(value)"
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+}
+
+/// A piece of user input quoted in a message, cut when long so that the message stays one
+/// short line: the first 100 characters, "…", and how many there were.
+public func abbreviated(_ text: String, to limit: Int = 300) -> String {
+    text.count <= limit ? text : "\(text.prefix(100))… (\(grouped(text.count)) characters)"
+}
+
+/// A message with every word longer than `limit` characters (longer than paths are in
+/// practice) cut by `abbreviated`, and control characters shown as `\u{…}`: what an error
+/// line may safely print of its input.
+public func abbreviatingLongWords(_ message: String, limit: Int = 300) -> String {
+    message.split(separator: " ", omittingEmptySubsequences: false)
+        .map { abbreviated(String($0), to: limit) }
+        .joined(separator: " ")
+        .unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+        .joined()
 }

@@ -43,10 +43,15 @@ func runConvDemo(_ arguments: [String]) -> Int32 {
     }
 }
 
-/// Prints `error: message` on stderr, and the usage of the command at `path` if given;
-/// returns `status`.
+/// Reports an argument that is not UTF-8 (a usage error), by its position from 1.
+func failOnEncoding(argument position: Int) -> Int32 {
+    fail("argument \(position) is not UTF-8 text: conv-demo takes paths and values in UTF-8", status: 64)
+}
+
+/// Prints `error: message` on stderr, on one short line (a long word of the user's cut),
+/// and the usage of the command at `path` if given; returns `status`.
 private func fail(_ message: String, usageOf path: [String]? = nil, status: Int32) -> Int32 {
-    var text = "error: \(message)\n"
+    var text = "error: \(abbreviatingLongWords(message))\n"
     if let path, let spec = commandTree.spec(at: path) {
         text += "Usage: \(spec.usage)\n  See '\(spec.name) --help' for more information.\n"
     }

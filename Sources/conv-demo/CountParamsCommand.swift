@@ -47,12 +47,10 @@ struct CountParamsCommand: Command {
             if let option = layerOptions.first(where: { arguments.values[$0] != nil }) ?? (arguments.flag("--no-bias") ? "--no-bias" : nil) {
                 throw arguments.error("\(option) is for the single-layer comparison; with --model, the spec gives every layer")
             }
-            if let input { try Self.checkChannels(input.channels, arguments) }
             report = try NetworkReport(ModelSource(model), input: input)
             return
         }
         let (size, channels) = input ?? (Size2D(height: 1080, width: 1920), 1)
-        try Self.checkChannels(channels, arguments)
         let filters = try arguments.integer("--filters", in: 1...Int.max) ?? 1
         let groups = try arguments.integer("--groups", in: 1...Int.max) ?? 1
         guard channels % groups == 0, filters % groups == 0 else {
@@ -67,10 +65,6 @@ struct CountParamsCommand: Command {
         } catch let error as ShapeError {
             throw arguments.error(error.message)
         }
-    }
-
-    private static func checkChannels(_ channels: Int, _ arguments: ParsedArguments) throws {
-        guard channels >= 1 else { throw arguments.error("--input: \(channels) channels; an image has at least 1") }
     }
 
     func run() {

@@ -20,15 +20,17 @@ struct FeatureMapCommand: Command {
             computed by Conv2D (im2col + GEMM), cross-correlation as in PyTorch; with the defaults
             (stride 1, padding 0) a 3×3 kernel on W×H gives (W−2)×(H−2). Sizes are width × height.
             Writes into DIR: NAME.pfm (exact floats) and NAME.pgm (signed maps with 0 at mid-gray,
-            others stretched min–max) for each map, sheet.pgm and index.html. Files are written
-            atomically: a failed run leaves nothing behind.
+            others stretched min–max) for each map, sheet.pgm and index.html. DIR appears whole or not
+            at all: a failed or interrupted run leaves nothing behind, and a second run replaces the
+            first run's DIR as a whole. A DIR holding files that featuremap did not write is refused.
             """,
         arguments: [ArgumentSpec(name: "image", help: "A PBM, PGM, PPM or PFM file (default: Samples/camera.pgm).")],
         options: [
             OptionSpec(name: "--kernel", valueName: "NAME|FILE", help: "A kernel of the bank, or a file of kernels (see docs/feature-maps.md);\nrepeat for more.", repeatable: true),
             OptionSpec(name: "--random", valueName: "N", help: "N filters drawn at random, 1…256."),
             OptionSpec(name: "--random-size", valueName: "K|KWxKH", help: "Size of the random filters (default: 3)."),
-            OptionSpec(name: "--init", valueName: "SCHEME", help: "How the random filters are drawn (default: default):\n\(InitScheme.names)."),
+            OptionSpec(name: "--init", valueName: "SCHEME", help: "How the random filters are drawn (default: default):\n\(InitScheme.names);\n\(InitScheme.parametersHelp.replacingOccurrences(of: " unless --gain says otherwise", with: ""))."),
+            .fanMode,
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the random filters (default: 1)."),
             OptionSpec(name: "--stride", valueName: "S|SWxSH", help: "Step between windows (default: 1)."),
             OptionSpec(name: "--padding", valueName: "P|PWxPH|same|valid", help: "Zeros around the image (default: 0)."),
@@ -37,6 +39,7 @@ struct FeatureMapCommand: Command {
             OptionSpec(name: "--image", valueName: "N", help: "Which image of a multi-image file, counting from 0 as pamfile does (default: 0)."),
             OptionSpec(name: "--pixel-limit", valueName: "N", help: "Refuse images of more pixels than this (default: 268435456, 2^28)."),
             OptionSpec(name: "--out", valueName: "DIR", help: "Where to write the files (default: featuremaps)."),
+            .memoryLimit,
             .threads("Threads for the convolution, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"input\":{…},\"maps\":[{\"name\",\"width\",\"height\",\"min\",\n\"max\",\"mean\",\"pfm\",\"pgm\"}],\"sheet\",\"html\"}."),
         ],
@@ -52,10 +55,10 @@ struct FeatureMapCommand: Command {
         if let count = try arguments.integer("--random", in: 1...256) {
             let scheme = InitScheme(rawValue: try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue)) ?? "default")!
             experiment.random = FeatureMaps.RandomFilters(
-                count: count, size: try arguments.size("--random-size") ?? Size2D(3),
-                initializer: scheme.initializer(for: experiment.activation),
+                count: count, size: try arguments.size("--random-size") ?? Size2D(3), scheme: scheme,
+                initializer: scheme.initializer(mode: try arguments.fanMode(for: scheme)),
                 seed: UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1))
-        } else if let option = ["--random-size", "--init", "--seed"].first(where: { arguments.values[$0] != nil }) {
+        } else if let option = ["--random-size", "--init", "--seed", "--mode"].first(where: { arguments.values[$0] != nil }) {
             throw arguments.error("\(option) is for random filters: give --random N too")
         }
         experiment.stride = try arguments.size("--stride") ?? Size2D(1)
@@ -64,9 +67,12 @@ struct FeatureMapCommand: Command {
         experiment.imageIndex = try arguments.integer("--image", in: 0...Int.max) ?? 0
         experiment.pixelLimit = try arguments.integer("--pixel-limit", in: 1...Int.max) ?? NetpbmImage.defaultPixelLimit
         experiment.output = arguments.string("--out") ?? "featuremaps"
+        guard !experiment.output.isEmpty else { throw arguments.error("--out: the directory's path is empty") }
+        experiment.memoryLimit = try arguments.memoryLimit()
         experiment.threads = try arguments.threads() ?? experiment.threads
         json = arguments.flag("--json")
-        if let duplicate = experiment.kernels.first(where: { name in experiment.kernels.filter { $0 == name }.count > 1 }) {
+        var seen = Set<String>()
+        if let duplicate = experiment.kernels.first(where: { !seen.insert($0).inserted }) {
             throw arguments.error("--kernel \(duplicate) is given twice")
         }
     }

@@ -30,15 +30,16 @@ struct InitStatsCommand: Command {
             OptionSpec(name: "--depth", valueName: "N", help: "Layers (default: 100)."),
             OptionSpec(name: "--width", valueName: "N", help: "Features per layer, or channels with --conv (default: 256; 32 with --conv)."),
             OptionSpec(name: "--batch", valueName: "B", help: "Inputs in the batch (default: 256; 8 with --conv)."),
-            OptionSpec(name: "--init", valueName: "SCHEME", help: "\(InitScheme.names)."),
+            OptionSpec(name: "--init", valueName: "SCHEME", help: "\(InitScheme.names);\n\(InitScheme.parametersHelp)."),
             OptionSpec(name: "--std", valueName: "S", help: "Standard deviation of normal: N(0, S²) (default: 1)."),
-            OptionSpec(name: "--gain", valueName: "G|auto", help: "Gain of xavier-* and kaiming-* (default: 1 for Xavier, the activation's for\nKaiming); auto: calculateGain(activation)."),
+            OptionSpec(name: "--gain", valueName: "G|auto", help: "Gain of xavier-* and kaiming-* (default: 1 for Xavier, √2 for Kaiming, as in\nPyTorch); auto: calculateGain(activation)."),
+            .fanMode,
             OptionSpec(name: "--activation", valueName: "NAME", help: "After every layer: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")) (default: none)."),
             OptionSpec(name: "--conv", help: "Use 3×3 convolutions (fan_in = channels · 9) instead of Linear layers."),
             OptionSpec(name: "--batchnorm", help: "Also run the stack with batch normalization before every activation."),
             OptionSpec(name: "--residual", help: "Also run the stack as residual blocks of two layers, the branch as drawn and\nscaled by 1/√blocks (needs an even --depth)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the weights, the batch and the gradient (default: 1)."),
-        ] + OptionSpec.plot(default: "init-stats.svg") + [
+        ] + OptionSpec.plot + [.memoryLimit, 
             .threads(),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"init\",\"activation\",\"network\",\"layers\":[…],\n\"std\":[…],\"grad_std\":[…],\"exploded_at\",\"nonfinite_at\",\"vanished_at\"}]}."),
         ],
@@ -57,10 +58,11 @@ struct InitStatsCommand: Command {
         let networks: [InitStatsExperiment.Network] = [.plain] + (arguments.flag("--batchnorm") ? [.batchNorm] : [])
             + (arguments.flag("--residual") ? [.residual, .residualScaled] : [])
         json = arguments.flag("--json")
-        experiment.plotFile = arguments.plotPath(default: "init-stats.svg")
+        experiment.plotFile = try arguments.plotPath()
+        experiment.memoryLimit = try arguments.memoryLimit()
 
         let schemeName = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue))
-        if schemeName == nil, let option = ["--std", "--gain"].first(where: { arguments.values[$0] != nil }) {
+        if schemeName == nil, let option = ["--std", "--gain", "--mode"].first(where: { arguments.values[$0] != nil }) {
             throw arguments.error("\(option) goes with --init")
         }
         if schemeName == nil && networks.count == 1 {
@@ -79,16 +81,16 @@ struct InitStatsCommand: Command {
             return value
         } ?? 1
         let gain: Float? = try arguments.string("--gain").map { text in
-            guard [.xavierUniform, .xavierNormal, .kaimingUniform, .kaimingNormal].contains(scheme) else {
+            guard scheme.takesGain else {
                 throw arguments.error("--gain is for xavier-* and kaiming-* initializers")
             }
             if text == "auto" { return activation.nonlinearity.gain }
             guard let value = Float(text), value.isFinite, value > 0 else { throw arguments.error("--gain: '\(text)' is not a positive number or auto") }
             return value
         }
-        let initializer = scheme.initializer(for: activation, standardDeviation: standardDeviation, gain: gain)
+        let initializer = scheme.initializer(standardDeviation: standardDeviation, gain: gain, mode: try arguments.fanMode(for: scheme))
         experiment.configurations = networks.map {
-            InitStatsExperiment.Configuration(name: InitStatsExperiment.name(initializer, scheme: scheme), initializer: initializer, activation: activation, network: $0)
+            InitStatsExperiment.Configuration(name: scheme.name(of: initializer), initializer: initializer, activation: activation, network: $0)
         }
         try experiment.validate()
     }
@@ -97,7 +99,6 @@ struct InitStatsCommand: Command {
         let progress = Progress()
         let result = try experiment.run { progress.update($0) }
         progress.clear()
-        try writePlot(result.chart, to: experiment.plotFile)
-        printReport(result, asJSON: json)
+        try finish(result, chart: result.chart, plot: experiment.plotFile, json: json)
     }
 }

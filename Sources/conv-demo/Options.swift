@@ -1,4 +1,6 @@
 import ArgumentParsing
+import Experiments
+import Foundation
 import ConvCore
 import Reporting
 
@@ -10,12 +12,18 @@ extension OptionSpec {
         OptionSpec(name: "--threads", valueName: "n", help: help)
     }
 
-    /// `--svg FILE` and `--no-svg`, which every experiment takes: where its plot goes, by
-    /// default a file named after the command in the working directory.
-    static func plot(default file: String) -> [OptionSpec] {
-        [OptionSpec(name: "--svg", valueName: "FILE", help: "Where to write the plot (default: \(file))."),
-         OptionSpec(name: "--no-svg", help: "Write no plot.")]
-    }
+    /// `--svg FILE` and `--no-svg`, which every experiment takes: a plot is written only
+    /// when asked for.
+    static let plot: [OptionSpec] = [
+        OptionSpec(name: "--svg", valueName: "FILE", help: "Also write the plot, as SVG, to FILE; '-' writes it on standard output\n(and the results on standard error)."),
+        OptionSpec(name: "--no-svg", help: "Write no plot (the default)."),
+    ]
+
+    /// `--mode`, the fan Kaiming initialization keeps the variance of.
+    static let fanMode = OptionSpec(name: "--mode", valueName: "fan_in|fan_out", help: "For kaiming-*: keep the variance of the forward pass (fan_in, the default)\nor of the backward pass (fan_out, as torchvision's ResNets).")
+
+    /// `--memory-limit`, which every command that allocates by its options takes.
+    static let memoryLimit = OptionSpec(name: "--memory-limit", valueName: "BYTES", help: "Refuse runs estimated to need more memory: a number of bytes, or with K, M,\nG or T (binary: 4G is 4 GiB) (default: 4G).")
 }
 
 extension ParsedArguments {
@@ -24,9 +32,45 @@ extension ParsedArguments {
         try integer("--threads", in: 1...256)
     }
 
-    /// The plot's path, or nil with `--no-svg`.
-    func plotPath(default file: String) -> String? {
-        flag("--no-svg") ? nil : string("--svg") ?? file
+    /// The plot's path if one is asked for (`-`: standard output), checked before any work.
+    /// - Throws: a usage error for `--svg` with `--no-svg`, or `--svg -` with `--json` (both
+    ///   on standard output); `UserError` (cannot create) for a path that cannot be written.
+    func plotPath() throws -> String? {
+        guard let path = string("--svg") else { return nil }
+        if flag("--no-svg") { throw error("--svg and --no-svg: give one of them") }
+        if path == "-" {
+            if flag("--json") { throw error("--svg - and --json would both print on standard output: give --svg a file") }
+            return path
+        }
+        guard !path.isEmpty else { throw error("--svg: the path is empty ('-' for standard output)") }
+        try checkWritable(path)
+        return path
+    }
+
+    /// `--mode fan_in|fan_out`, for a Kaiming scheme only.
+    func fanMode(for scheme: InitScheme) throws -> Initializer.FanMode {
+        guard let mode = try choice("--mode", from: ["fan_in", "fan_out"]) else { return .fanIn }
+        guard scheme == .kaimingNormal || scheme == .kaimingUniform else { throw error("--mode is for kaiming-normal and kaiming-uniform") }
+        return mode == "fan_out" ? .fanOut : .fanIn
+    }
+
+    /// `--memory-limit`, in bytes: `N`, or `N` with K, M, G or T, binary (`4G` = 4 GiB),
+    /// optionally followed by `iB` or `B`. Default: `defaultMemoryLimit`.
+    func memoryLimit() throws -> Int {
+        guard let text = string("--memory-limit") else { return defaultMemoryLimit }
+        var digits = Substring(text), shift = 0
+        for suffix in ["iB", "B"] where digits.hasSuffix(suffix) && digits.count > suffix.count {
+            digits = digits.dropLast(suffix.count)
+            break
+        }
+        if let last = digits.last, let index = "KMGT".firstIndex(of: Character(last.uppercased())) {
+            shift = 10 * ("KMGT".distance(from: "KMGT".startIndex, to: index) + 1)
+            digits = digits.dropLast()
+        }
+        guard let value = Int(digits), value > 0, value <= Int.max >> shift else {
+            throw error("--memory-limit: '\(text)' is not a size in bytes (e.g. 4G, 512M, 1073741824)")
+        }
+        return value << shift
     }
 
     /// A `WxH` or `N` option, if given. Sizes are typed as users type screen resolutions:
@@ -44,6 +88,7 @@ extension ParsedArguments {
         guard let channels = Int(parts[2]) else {
             throw error("\(name): '\(text)' is not WxH or WxHxC (width × height × channels, e.g. 1920x1080x3)")
         }
+        guard channels >= 1 else { throw error("\(name): \(channels) channels; an image has at least 1") }
         return (try parseSize(parts[0] + "x" + parts[1], option: name), channels)
     }
 
@@ -53,15 +98,19 @@ extension ParsedArguments {
         case nil: return nil
         case "same": return .same
         case "valid": return .valid
-        case let text?: return .explicit(try parseSize(text, option: name))
+        case let text?: return .explicit(try parseSize(text, option: name, minimum: 0))
         }
     }
 
-    private func parseSize(_ text: String, option: String) throws -> Size2D {
+    /// `N` or `WxH`, each at least `minimum` (1 for sizes, 0 for padding).
+    private func parseSize(_ text: String, option: String, minimum: Int = 1) throws -> Size2D {
         let parts = splitSize(text)
         let numbers = parts.compactMap { Int($0) }
         guard numbers.count == parts.count, (1...2).contains(numbers.count) else {
-            throw error("\(option): '\(text)' is not N or WxH (width × height, e.g. 1920x1080)")
+            throw error("\(option): '\(abbreviated(text))' is not N or WxH (width × height, e.g. 1920x1080)")
+        }
+        if let small = numbers.first(where: { $0 < minimum }) {
+            throw error("\(option): \(small) in '\(text)'; each size must be at least \(minimum)")
         }
         return numbers.count == 1 ? Size2D(numbers[0]) : Size2D(height: numbers[1], width: numbers[0])
     }
@@ -71,7 +120,16 @@ extension ParsedArguments {
     }
 }
 
-/// Writes an experiment's plot, if asked for, atomically.
-func writePlot(_ chart: SVGChart, to path: String?) throws {
-    if let path { try writeAtomically(Array(chart.svg.utf8), to: path) }
+/// Prints an experiment's result, then writes its plot if one was asked for: on standard
+/// output for `-` (the result then going to standard error), else atomically to the file.
+/// The result is printed first, so that it is not lost when the plot cannot be written.
+func finish(_ result: some Report, chart: SVGChart, plot: String?, json: Bool) throws {
+    guard let plot else { return printReport(result, asJSON: json) }
+    if plot == "-" {
+        FileHandle.standardError.write(Data(result.text.utf8))
+        print(chart.svg, terminator: "")
+        return
+    }
+    printReport(result, asJSON: json)
+    try writeAtomically(Array(chart.svg.utf8), to: plot)
 }

@@ -27,7 +27,7 @@ struct OutputSizeCommand: Command {
         ],
         make: { try OutputSizeCommand(parsing: $0) })
 
-    var geometry: ConvGeometry
+    var geometry: OutputSize
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
@@ -36,7 +36,7 @@ struct OutputSizeCommand: Command {
         let padding = try arguments.padding("--padding") ?? .valid
         let dilation = try arguments.size("--dilation") ?? Size2D(1)
         do {
-            geometry = try ConvGeometry(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+            geometry = try OutputSize(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
         } catch {
             throw arguments.error(error.message)
         }

@@ -36,11 +36,11 @@ struct StabilityCommand: Command {
             OptionSpec(name: "--steps", valueName: "N", help: "Training steps, 1…1000000 (default: 400)."),
             OptionSpec(name: "--batch", valueName: "B", help: "Examples per step, 2…65536 (default: 64)."),
             OptionSpec(name: "--max-norm", valueName: "C", help: "The global gradient norm clipping allows (default: 1)."),
-            OptionSpec(name: "--init", valueName: "SCHEME", help: "Weights of the hidden layers: \(InitScheme.names) (default: kaiming-normal,\nwith the gain of the activation after the layer). The output layer starts at zero."),
+            OptionSpec(name: "--init", valueName: "SCHEME", help: "Weights of the hidden layers: \(InitScheme.names) (default: kaiming-normal);\nxavier-* and kaiming-* with the gain of the activation after the layer (ReLU: √2),\nconstant 0.1, uniform U(−1, 1). The output layer starts at zero."),
             OptionSpec(name: "--variants", valueName: "V,V,...", help: "Which to train: \(StabilityExperiment.Variant.allCases.map(\.rawValue).joined(separator: ", ")) (default: all five)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the task, the weights and the batches (default: 1)."),
             OptionSpec(name: "--every", valueName: "K", help: "Print every K-th step (default: steps/10)."),
-        ] + OptionSpec.plot(default: "stability.svg") + [
+        ] + OptionSpec.plot + [.memoryLimit, 
             .threads("Variants trained at once, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"variant\",\"loss\":[…],\"grad_norm\":[…],\n\"final_loss\",\"accuracy\",\"diverged_at\"}]}."),
         ],
@@ -68,9 +68,10 @@ struct StabilityCommand: Command {
         } ?? StabilityExperiment.Variant.allCases
         experiment.variants = variants
         experiment.threads = try arguments.threads() ?? experiment.threads
+        experiment.memoryLimit = try arguments.memoryLimit()
         try experiment.validate()
         experiment.every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
-        experiment.plotFile = arguments.plotPath(default: "stability.svg")
+        experiment.plotFile = try arguments.plotPath()
         json = arguments.flag("--json")
     }
 
@@ -78,7 +79,6 @@ struct StabilityCommand: Command {
         let progress = Progress()
         let result = try experiment.run { progress.update($0) }
         progress.clear()
-        try writePlot(result.chart, to: experiment.plotFile)
-        printReport(result, asJSON: json)
+        try finish(result, chart: result.chart, plot: experiment.plotFile, json: json)
     }
 }

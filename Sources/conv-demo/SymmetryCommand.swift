@@ -26,7 +26,7 @@ struct SymmetryCommand: Command {
             OptionSpec(name: "--points", valueName: "N", help: "Training points, 2…100000 (default: 200)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the data and of the random weights (default: 1)."),
             OptionSpec(name: "--every", valueName: "K", help: "Print every K-th step (default: steps/10)."),
-        ] + OptionSpec.plot(default: "symmetry.svg") + [
+        ] + OptionSpec.plot + [.memoryLimit, 
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"init\",\"loss\":[…],\"max_unit_diff\":[…]}]}."),
         ],
         make: { try SymmetryCommand(parsing: $0) })
@@ -42,7 +42,9 @@ struct SymmetryCommand: Command {
         experiment.learningRate = try arguments.positiveFloat("--lr") ?? experiment.learningRate
         experiment.constant = try arguments.float("--constant") ?? experiment.constant
         experiment.every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.steps / 10)
-        experiment.plotFile = arguments.plotPath(default: "symmetry.svg")
+        experiment.plotFile = try arguments.plotPath()
+        experiment.memoryLimit = try arguments.memoryLimit()
+        try experiment.validate()
         json = arguments.flag("--json")
     }
 
@@ -50,7 +52,6 @@ struct SymmetryCommand: Command {
         let progress = Progress()
         let result = try experiment.run { progress.update($0) }
         progress.clear()
-        try writePlot(result.chart, to: experiment.plotFile)
-        printReport(result, asJSON: json)
+        try finish(result, chart: result.chart, plot: experiment.plotFile, json: json)
     }
 }

@@ -29,7 +29,7 @@ struct WeightDecayCommand: Command {
             OptionSpec(name: "--noise", valueName: "S", help: "Standard deviation of the noise on the targets (default: 0.3)."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the data and of the weights (default: 1)."),
             OptionSpec(name: "--every", valueName: "K", help: "Print every K-th epoch (default: epochs/10)."),
-        ] + OptionSpec.plot(default: "weight-decay.svg") + [
+        ] + OptionSpec.plot + [.memoryLimit, 
             OptionSpec(name: "--json", help: "Print one JSON document: {\"runs\":[{\"lambda\",\"train_loss\":[…],\"test_loss\":[…],\n\"weight_norm\":[…]}]}."),
         ],
         make: { try WeightDecayCommand(parsing: $0) })
@@ -59,7 +59,9 @@ struct WeightDecayCommand: Command {
         guard experiment.noise >= 0 else { throw arguments.error("--noise: \(experiment.noise) must not be negative") }
         experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
         experiment.every = try arguments.integer("--every", in: 1...Int.max) ?? max(1, experiment.epochs / 10)
-        experiment.plotFile = arguments.plotPath(default: "weight-decay.svg")
+        experiment.plotFile = try arguments.plotPath()
+        experiment.memoryLimit = try arguments.memoryLimit()
+        try experiment.validate()
         json = arguments.flag("--json")
     }
 
@@ -67,7 +69,6 @@ struct WeightDecayCommand: Command {
         let progress = Progress()
         let result = try experiment.run { progress.update($0) }
         progress.clear()
-        try writePlot(result.chart, to: experiment.plotFile)
-        printReport(result, asJSON: json)
+        try finish(result, chart: result.chart, plot: experiment.plotFile, json: json)
     }
 }

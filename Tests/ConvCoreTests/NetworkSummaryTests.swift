@@ -31,7 +31,8 @@ struct NetworkSummaryTests {
         #expect(summary.rows.count == 38)
         #expect(summary.rows[0].output == .image(Size2D(224), channels: 64))
         #expect(summary.rows[0].count.macs == 224 * 224 * 64 * 3 * 9)
-        #expect(summary.rows[0].fullyConnectedEquivalent == (224 * 224 * 3) * (224 * 224 * 64) + 224 * 224 * 64)
+        let (inputs, outputs): (Int, Int) = (224 * 224 * 3, 224 * 224 * 64)
+        #expect(summary.rows[0].fullyConnectedEquivalent == .parameters(inputs * outputs + outputs))
         let lastPool = try #require(summary.rows.last { $0.statement.layer == .pooling(.max, kernel: Size2D(2), stride: Size2D(2)) })
         #expect(lastPool.output == .image(Size2D(7), channels: 512))
         #expect(lastPool.receptiveField == Size2D(212))
@@ -79,5 +80,13 @@ struct NetworkSummaryTests {
     ])
     func errors(text: String, line: Int, column: Int, message: String) {
         #expect(throws: SpecError(line: line, column: column, message: message)) { try NetworkSummary(NetworkSpec(parsing: text)) }
+    }
+
+    @Test("an FC equivalent beyond 64 bits is reported as such; the valid network still sums up")
+    func equivalentBeyond64Bits() throws {
+        let summary = try NetworkSummary(NetworkSpec(parsing: "input 100000x100000x3\nconv 64 k=3 p=1"), input: nil)
+        #expect(summary.rows[0].fullyConnectedEquivalent == .beyond64Bits)
+        #expect(summary.rows[0].fullyConnectedEquivalent?.parameters == nil)
+        #expect(summary.totalParameters == 64 * 3 * 9 + 64)
     }
 }

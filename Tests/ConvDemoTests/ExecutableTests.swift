@@ -15,7 +15,7 @@ struct ExecutableTests {
         let result = try runBuiltBinary(["count-params", "--model", file.path])
         #expect(result.status == 65)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.hasSuffix("has 2,097,152 bytes; it may have at most 1,048,576\n"))
+        #expect(result.stderr.hasSuffix("has more than 1,048,576 bytes; it is not one\n"))
     }
 
     @Test("a spec file's mistakes are reported as FILE:LINE:COLUMN")
@@ -38,5 +38,55 @@ struct ExecutableTests {
         #expect(rows.allSatisfy { ($0["gflops"] as? Double)?.isFinite == true })
         let naive = try #require(document["naive_gemm"] as? [[String: Any]])
         #expect(naive.map { $0["m"] as? Int } == [256])
+    }
+
+    @Test("an argument that is not UTF-8 is a usage error naming its position, not a file silently renamed")
+    func nonUTF8Argument() throws {
+        let binary = productsDirectory.appendingPathComponent("conv-demo").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-utf8-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runBuiltBinary(["-c", #"exec "$0" featuremap "$(printf '\377.pgm')" --out "$(printf 'out\377')""#, binary],
+                                        in: folder, binary: URL(fileURLWithPath: "/bin/sh"))
+        #expect(result.status == 64)
+        #expect(result.stderr == "error: argument 2 is not UTF-8 text: conv-demo takes paths and values in UTF-8\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("an error quoting a megabyte-long word stays one short line")
+    func longWordInError() throws {
+        let word = String(repeating: "w", count: 100_000)
+        let result = try runBuiltBinary(["count-params", "--model", word])
+        #expect(result.status == 66)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.count < 400, "\(result.stderr.prefix(300))")
+        #expect(result.stderr.contains("… (100,003 characters)"), "\(result.stderr.suffix(120))")
+    }
+
+    @Test("SIGINT and SIGTERM during the work leave nothing: no staging directory, no folder made for the output", arguments: [SIGINT, SIGTERM])
+    func interrupted(_ signalNumber: Int32) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-signal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Samples/coffee-1920x1080.pgm").path
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("conv-demo")
+        process.arguments = ["featuremap", image, "--random", "16", "--random-size", "31", "--out", "made/for/maps", "--threads", "1"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the staging directory exists: the work has begun.
+        let parent = folder.appendingPathComponent("made/for")
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline,
+              (try? FileManager.default.contentsOfDirectory(atPath: parent.path))?.contains(where: { $0.hasPrefix(".maps.staging-") }) != true {
+            usleep(5_000)
+        }
+        #expect(process.isRunning, "the run ended before it could be interrupted")
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + signalNumber)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }

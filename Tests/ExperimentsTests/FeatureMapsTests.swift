@@ -24,21 +24,31 @@ struct KernelFileTests {
         ])
     }
 
-    @Test("mistakes are errors at their line", arguments: [
-        ("1 2 3", 1, "numbers before any 'kernel NAME' line"),
-        ("kernel a\n1 2\n1 2 3", 3, "this row has 3 numbers, the first row of kernel a has 2"),
-        ("kernel a\n1 x", 2, "'x' is not a number"),
-        ("kernel a\n1 nan", 2, "'nan' is not a number"),
-        ("kernel a", 1, "kernel a has no rows"),
-        ("kernel a/b\n1", 1, "kernel name 'a/b' must be letters, digits, '-', '_' or '.' (and not 'sheet')"),
-        ("kernel sheet\n1", 1, "kernel name 'sheet' must be letters, digits, '-', '_' or '.' (and not 'sheet')"),
-        ("kernel a\n1\nkernel a\n2", 3, "kernel a is defined twice"),
-        ("kernel a / 0\n1", 1, "the divisor '0' is not a nonzero number"),
-        ("kernel a b\n1", 1, "expected 'kernel NAME' or 'kernel NAME / DIVISOR'"),
-        ("# nothing\n", 1, "no kernels: a kernel starts with a 'kernel NAME' line"),
+    @Test("mistakes are errors at their line and column", arguments: [
+        ("1 2 3", 1, 1, "numbers before any 'kernel NAME' line"),
+        ("kernel a\n1 2\n1 2 3", 3, 1, "this row has 3 numbers, the first row of kernel a has 2"),
+        ("kernel a\n1 x", 2, 3, "'x' is not a number"),
+        ("kernel a\n1 nan", 2, 3, "'nan' is not a number"),
+        ("kernel a", 1, 1, "kernel a has no rows"),
+        ("kernel a/b\n1", 1, 8, "kernel name 'a/b' must be letters, digits, '-', '_' or '.' (and not 'sheet')"),
+        ("kernel sheet\n1", 1, 8, "kernel name 'sheet' must be letters, digits, '-', '_' or '.' (and not 'sheet')"),
+        ("kernel a\n1\nkernel a\n2", 3, 8, "kernel a is defined twice"),
+        ("kernel a / 0\n1", 1, 12, "the divisor '0' is not a nonzero number"),
+        ("kernel a / 1e-45\n1 2", 1, 1, "dividing kernel a by 1e-45 makes weights too large for a float"),
+        ("kernel a\n1 2\u{0} 3", 2, 4, "a NUL byte; a kernel file is text"),
+        ("kernel \(String(repeating: "n", count: 201))\n1", 1, 8, "a kernel name of 201 characters; at most 200, as it names files"),
+        ("kernel a b\n1", 1, 1, "expected 'kernel NAME' or 'kernel NAME / DIVISOR'"),
+        ("# nothing\n", 1, 1, "no kernels: a kernel starts with a 'kernel NAME' line"),
     ])
-    func errors(text: String, line: Int, message: String) {
-        #expect(throws: KernelFileError(line: line, message: message)) { try KernelFile.parse(text) }
+    func errors(text: String, line: Int, column: Int, message: String) {
+        #expect(throws: KernelFileError(line: line, column: column, message: message)) { try KernelFile.parse(text) }
+    }
+
+    @Test("many kernels parse in linear time: 100,000 names are checked by hashing")
+    func manyKernels() throws {
+        let text = (0..<100_000).map { "kernel k\($0)\n1" }.joined(separator: "\n")
+        let kernels = try KernelFile.parse(text)
+        #expect(kernels.count == 100_000 && kernels.last?.name == "k99999")
     }
 
     @Test("the bank's kernels are the textbook ones, named as documented")
@@ -69,7 +79,7 @@ struct FeatureMapsTests {
     func colour() throws {
         let image = NetpbmImage.pixmap(width: 2, height: 1, maxval: 255, samples: [255, 0, 0, 0, 0, 255])
         let maps = try FeatureMaps(image: image, kernels: [KernelBank.named("identity")!],
-                                   random: .init(count: 2, size: Size2D(1), initializer: .ones, seed: 1),
+                                   random: .init(count: 2, size: Size2D(1), scheme: .ones, initializer: .ones, seed: 1),
                                    stride: Size2D(1), padding: .same, dilation: Size2D(1), activation: .identity, threads: 1)
         #expect(maps.maps[0].values == [0.2126, 0.0722])
         #expect(maps.maps[1].name == "random-1")
@@ -90,7 +100,7 @@ struct FeatureMapsTests {
     func seeded() throws {
         let image = NetpbmImage.graymap(width: 8, height: 8, maxval: 255, samples: (0..<64).map { UInt16($0 * 3) })
         func maps(_ seed: UInt64) throws -> FeatureMaps {
-            try FeatureMaps(image: image, kernels: [], random: .init(count: 2, size: Size2D(3), initializer: .kaimingNormal(.relu), seed: seed),
+            try FeatureMaps(image: image, kernels: [], random: .init(count: 2, size: Size2D(3), scheme: .kaimingNormal, initializer: .kaimingNormal(.relu), seed: seed),
                             stride: Size2D(1), padding: .valid, dilation: Size2D(1), activation: .relu, threads: 1)
         }
         var random = SeededGenerator(seed: 7)

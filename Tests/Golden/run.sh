@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks every case of cases.txt (the slow ones too) against its recorded transcript in
 # expected/, on a release build of conv-demo; with --record, records them anew instead
-# (then review the diff with git). The cases run through GoldenTests, the test that also
+# (then review the diff with git), and re-runs the transcripts of docs/ (TranscriptTests;
+# the slow ones too). The cases run through GoldenTests, the test that also
 # checks the fast cases in every `swift test`.
 #
 #     Tests/Golden/run.sh            # check
@@ -12,4 +13,4 @@ swift build -c release --product conv-demo
 export CONV_DEMO_BINARY="$(swift build -c release --show-bin-path)/conv-demo"
 export CONV_DEMO_GOLDEN_SLOW=1
 if [ "${1:-}" = "--record" ]; then export CONV_DEMO_UPDATE_GOLDEN=1; fi
-swift test --filter GoldenTests
+swift test --filter "GoldenTests|TranscriptTests"

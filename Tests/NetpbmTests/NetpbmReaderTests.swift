@@ -153,7 +153,7 @@ struct NetpbmReaderTests {
 
     @Test("the pixel limit is settable and applies before any allocation")
     func pixelLimit() throws {
-        #expect(throws: NetpbmError("the header claims 3×2 pixels, more than the limit of 5", offset: 3, line: 1)) {
+        #expect(throws: NetpbmError("the header claims 3×2 pixels, more than the limit of 5", offset: 3, line: 1, claimedSize: (3, 2))) {
             try read("P2 3 2 9\n1 2 3 4 5 6\n", pixelLimit: 5)
         }
         #expect(try read("P2 3 2 9\n1 2 3 4 5 6\n", pixelLimit: 6).width == 3)

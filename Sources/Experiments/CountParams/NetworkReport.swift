@@ -20,12 +20,13 @@ extension NetworkSummary {
         for row in rows {
             table.append(["\(row.index)", row.statement.layer.text, row.output.text, grouped(row.count.parameters),
                           grouped(row.count.macs), row.receptiveField.map { "\($0)" } ?? "all",
-                          row.fullyConnectedEquivalent.map(grouped) ?? ""])
+                          row.fullyConnectedEquivalent.map { $0.parameters.map(grouped) ?? "—" } ?? ""])
         }
         let convolutions = rows.filter { $0.fullyConnectedEquivalent != nil }
         let shared = convolutions.reduce(0) { $0 + $1.count.parameters }  // Part of the total, which fits.
         let unshared = (try? convolutions.reduce(0) { (sum: Int, row) throws(ShapeError) in
-            try exactSum("", sum, row.fullyConnectedEquivalent!)
+            guard let parameters = row.fullyConnectedEquivalent?.parameters else { throw ShapeError("") }
+            return try exactSum("", sum, parameters)
         }).map(grouped) ?? "more than 64 bits can count"
         let comparison = convolutions.isEmpty ? "" : """
 
@@ -55,7 +56,7 @@ extension NetworkSummary {
                     ("index", .int(row.index)), ("type", .string(row.statement.layer.type)), ("description", .string(row.statement.layer.text)),
                     ("output", row.output.json), ("params", .int(row.count.parameters)), ("macs", .int(row.count.macs)),
                     ("receptive_field", row.receptiveField?.json ?? .null),
-                    ("fc_equivalent_params", row.fullyConnectedEquivalent.map(JSON.int) ?? .null),
+                    ("fc_equivalent_params", row.fullyConnectedEquivalent?.parameters.map(JSON.int) ?? .null),
                 ])
             })),
             ("total_params", .int(totalParameters)), ("total_macs", .int(totalMACs)),

@@ -26,20 +26,28 @@ public struct FeatureMapExperiment: Sendable {
     public var output = "featuremaps"
     /// At most this many threads (default: every core the process may run on).
     public var threads = availableCores
+    /// The most the run may hold in memory, in bytes, estimated before any work.
+    public var memoryLimit = defaultMemoryLimit
 
     public init() {}
 
-    /// Reads the image and the kernels, checks every kernel on the image and the output
-    /// directory before any work, computes the maps and writes the directory.
+    /// Reads the image and the kernels; checks every kernel on the image, the memory the
+    /// run needs and every output name before any work; computes the maps and writes the
+    /// directory as a whole.
     /// - Throws: `UserError`: the image or a kernel file missing (missing input) or
-    ///   malformed (bad input); a kernel that does not fit the image, or two kernels of one
-    ///   name (usage); the directory not writable (cannot create).
+    ///   malformed (bad input); a kernel that does not fit the image, two maps of one name,
+    ///   or options needing more than `memoryLimit` (usage); an image or kernel files
+    ///   needing more than `memoryLimit` (bad input); the directory not writable (cannot
+    ///   create).
     public func run(progress: (String) -> Void) throws(UserError) -> FeatureMapResult {
         progress("reading the image…")
         let (source, picture) = try readImage()
         let kernels = try resolveKernels()
-        try checkGeometry(kernels, picture)
-        let directory = try OutputDirectory(output)  // Before any work: an unwritable directory fails here.
+        let names = try mapNames(kernels)
+        let geometries = try checkGeometry(kernels, picture)
+        try checkMemory(geometries, picture, source: source)
+        // Before any work: an output that cannot be made fails here.
+        let directory = try OutputDirectory(output, names: names.flatMap { ["\($0).pfm", "\($0).pgm"] } + ["sheet.pgm", "index.html"])
 
         progress("convolving…")
         let maps: FeatureMaps
@@ -91,12 +99,23 @@ public struct FeatureMapExperiment: Sendable {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
             throw UserError(.missingInput, "cannot read the image file '\(path)'")
         }
+        // The image itself must fit in the memory limit: a header claiming more pixels is
+        // refused before its samples are allocated.
+        let affordable = memoryLimit / Self.bytesPerPixel(channels: 3)
         do {
             let image = try data.withUnsafeBytes { bytes in
-                Result { () throws(NetpbmError) in try NetpbmImage(reading: bytes, image: imageIndex, pixelLimit: pixelLimit) }
+                Result { () throws(NetpbmError) in try NetpbmImage(reading: bytes, image: imageIndex, pixelLimit: min(pixelLimit, affordable)) }
             }.get()
             return (path, image)
         } catch {
+            if let claimed = error.claimedSize {
+                // Refused by the lower of the two limits: say which.
+                guard let pixels = claimed.pixels, pixels <= pixelLimit else {
+                    throw UserError(.badInput, "\(path): byte \(error.offset) (line \(error.line)): the header claims \(claimed.width)×\(claimed.height) pixels, more than the limit of \(pixelLimit) (--pixel-limit)")
+                }
+                try Experiments.checkMemory(Double(pixels) * Double(Self.bytesPerPixel(channels: 3)), limit: memoryLimit,
+                                            for: "\(path): a \(claimed.width)×\(claimed.height) image (\(grouped(pixels)) pixels)", kind: .badInput)
+            }
             throw UserError(.badInput, "\(path): \(error)")
         }
     }
@@ -118,27 +137,74 @@ public struct FeatureMapExperiment: Sendable {
             do {
                 resolved += try KernelFile.parse(text)
             } catch {
-                throw UserError(.badInput, "\(name):\(error.line): \(error.message)")
+                throw UserError(.badInput, "\(name):\(error.line):\(error.column): \(error.message)")
             }
-        }
-        if let duplicate = resolved.first(where: { kernel in resolved.filter { $0.name == kernel.name }.count > 1 }) {
-            throw UserError(.usage, "two kernels are named \(duplicate.name): each map needs a name of its own")
         }
         return resolved
     }
 
+    /// The maps' names, in order: the kernels', then `random-1`…`random-N`. Each becomes
+    /// two file names, so a name given twice is a usage error, found by hashing.
+    private func mapNames(_ kernels: [NamedKernel]) throws(UserError) -> [String] {
+        let names = kernels.map(\.name) + (random.map { random in (1...random.count).map { "random-\($0)" } } ?? [])
+        var seen = Set<String>()
+        for (index, name) in names.enumerated() where !seen.insert(name).inserted {
+            let cause = index >= kernels.count ? " (--random names its maps random-1, random-2, …)" : ""
+            throw UserError(.usage, "two maps are named \(name)\(cause): each map needs a name of its own")
+        }
+        return names
+    }
+
     /// Every kernel size on this image, before any work: a kernel that does not fit is a
-    /// usage error naming the number.
-    private func checkGeometry(_ kernels: [NamedKernel], _ image: NetpbmImage) throws(UserError) {
-        let sizes = kernels.map { Size2D(height: $0.height, width: $0.width) } + (random.map { [$0.size] } ?? [])
-        for size in sizes {
+    /// usage error naming the number. Returns each size's geometry and how many maps it makes.
+    private func checkGeometry(_ kernels: [NamedKernel], _ image: NetpbmImage) throws(UserError) -> [(geometry: ConvGeometry, maps: Int)] {
+        var counts: [Size2D: Int] = [:], sizes: [Size2D] = []  // Sizes in the order given, for a repeatable message.
+        for kernel in kernels {
+            let size = Size2D(height: kernel.height, width: kernel.width)
+            if counts[size] == nil { sizes.append(size) }
+            counts[size, default: 0] += 1
+        }
+        var groups = sizes.map { ($0, counts[$0]!) }
+        if let random { groups.append((random.size, random.count)) }
+        var geometries: [(geometry: ConvGeometry, maps: Int)] = []
+        for (size, count) in groups {
             do {
-                _ = try ConvGeometry(input: Size2D(height: image.height, width: image.width), kernel: size,
-                                     stride: stride, padding: padding, dilation: dilation)
+                geometries.append((try ConvGeometry(input: Size2D(height: image.height, width: image.width), kernel: size,
+                                                    stride: stride, padding: padding, dilation: dilation), count))
             } catch {
                 throw UserError(.usage, "kernel \(size) on the \(image.width)×\(image.height) image: \(error.message)")
             }
         }
+        return geometries
+    }
+
+    /// Bytes an input pixel costs: its samples as read (2 bytes each), as floats, as planes,
+    /// as the layer's input, and its luma.
+    static func bytesPerPixel(channels: Int) -> Int { channels * 14 + 4 }
+
+    /// The memory the run needs at its peak, estimated before any work: the image (see
+    /// `bytesPerPixel`), every map kept as floats, a layer's output and its activation while
+    /// it runs, each thread's files and pictures of one map (about 12 bytes a value), and
+    /// the convolution's bounded workspace. Over `memoryLimit`, it is refused: a usage error
+    /// when the options make the maps larger than the image (padding, dilation), else bad
+    /// input (the image's size, the kernel files' count).
+    private func checkMemory(_ groups: [(geometry: ConvGeometry, maps: Int)], _ image: NetpbmImage, source: String) throws(UserError) {
+        let pixels = Double(image.width) * Double(image.height)
+        var bytes = pixels * Double(Self.bytesPerPixel(channels: image.channels)) + Double(64 << 20)
+        var largestLayer = 0.0, largestMap = 0.0
+        for (geometry, maps) in groups {
+            let positions = Double(geometry.width.output) * Double(geometry.height.output)
+            bytes += 4 * positions * Double(maps)
+            largestLayer = max(largestLayer, 8 * positions * Double(maps))
+            largestMap = max(largestMap, positions)
+        }
+        bytes += largestLayer + Double(max(1, threads)) * 12 * largestMap
+        let maps = groups.reduce(0) { $0 + $1.maps }
+        let grows = groups.contains { Double($0.geometry.width.output) * Double($0.geometry.height.output) > pixels }
+        let largest = groups.max { $0.geometry.positions < $1.geometry.positions }?.geometry
+        let what = "\(maps) map\(maps == 1 ? "" : "s")" + (largest.map { " of up to \($0.width.output)×\($0.height.output)" } ?? "")
+        try Experiments.checkMemory(bytes, limit: memoryLimit, for: grows ? "\(what) (--padding \(padding), --dilation \(dilation))" : "\(what) from '\(source)'",
+                                    kind: grows ? .usage : .badInput)
     }
 
     // MARK: - Output

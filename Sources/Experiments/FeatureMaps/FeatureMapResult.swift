@@ -42,8 +42,19 @@ public struct FeatureMapResult: Report, Sendable {
     }
 
     public var json: JSON {
-        .object([
+        let padding: JSON = switch experiment.padding {
+        case .explicit(let size): size.json
+        case .same, .valid: .string("\(experiment.padding)")
+        }
+        return .object([
+            ("image", .string(source)), ("image_index", .int(experiment.imageIndex)),
             ("input", .object([("width", .int(maps.width)), ("height", .int(maps.height)), ("channels", .int(maps.channels))])),
+            ("kernels", .array(experiment.kernels.map(JSON.string))),
+            ("random", experiment.random.map { random in
+                .object([("count", .int(random.count)), ("size", random.size.json), ("init", .string(random.scheme)), ("seed", .int(Int(random.seed)))])
+            } ?? .null),
+            ("stride", experiment.stride.json), ("padding", padding), ("dilation", experiment.dilation.json),
+            ("activation", .string(experiment.activation.rawValue)), ("threads", .int(experiment.threads)),
             ("maps", .array(maps.maps.map { map in
                 .object([
                     ("name", .string(map.name)), ("width", .int(map.width)), ("height", .int(map.height)),

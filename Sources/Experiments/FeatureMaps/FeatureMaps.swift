@@ -27,10 +27,13 @@ public struct FeatureMaps: Sendable {
         public let count: Int
         public let size: Size2D
         public let initializer: Initializer
+        /// The initializer as reports name it: "kaiming-normal(gain=1.414)".
+        public let scheme: String
         public let seed: UInt64
 
-        public init(count: Int, size: Size2D, initializer: Initializer, seed: UInt64) {
+        public init(count: Int, size: Size2D, scheme: InitScheme, initializer: Initializer, seed: UInt64) {
             (self.count, self.size, self.initializer, self.seed) = (count, size, initializer, seed)
+            self.scheme = scheme.name(of: initializer)
         }
     }
 
@@ -59,19 +62,22 @@ public struct FeatureMaps: Sendable {
 
         var maps: [Map] = []
         // Named kernels of one size form one layer: one GEMM for the whole bank.
-        var sizes: [Size2D] = []
-        for kernel in kernels where !sizes.contains(Size2D(height: kernel.height, width: kernel.width)) {
-            sizes.append(Size2D(height: kernel.height, width: kernel.width))
+        var groups: [Size2D: [NamedKernel]] = [:], sizes: [Size2D] = []
+        for kernel in kernels {
+            let size = Size2D(height: kernel.height, width: kernel.width)
+            if groups[size] == nil { sizes.append(size) }
+            groups[size, default: []].append(kernel)
         }
         for size in sizes {
-            let group = kernels.filter { Size2D(height: $0.height, width: $0.width) == size }
+            let group = groups[size]!
             let conv = try Conv2D(weight: try Tensor(shape: [group.count, 1, size.height, size.width], scalars: group.flatMap(\.weights)),
                                   stride: stride, padding: padding, dilation: dilation)
             maps += try Self.apply(conv, to: try Tensor(shape: [1, 1, image.height, image.width], scalars: luma), activation: activation,
                                    names: group.map(\.name), threads: threads)
         }
         // Back in the order the kernels were given (each size ran as one layer).
-        maps.sort { a, b in kernels.firstIndex { $0.name == a.name }! < kernels.firstIndex { $0.name == b.name }! }
+        let order = Dictionary(kernels.enumerated().map { ($1.name, $0) }, uniquingKeysWith: min)
+        maps.sort { order[$0.name]! < order[$1.name]! }
         if let random {
             var generator = SeededGenerator(seed: random.seed)
             let weight = try random.initializer.tensor([random.count, channels, random.size.height, random.size.width], using: &generator)

@@ -92,19 +92,9 @@ public struct InitStatsExperiment: Sendable {
             (.frameworkDefault, .frameworkDefault, .relu),
             (.zeros, .zeros, .identity),
         ]
-        return runs.map { Configuration(name: name($1, scheme: $0), initializer: $1, activation: $2) }
+        return runs.map { Configuration(name: $0.name(of: $1), initializer: $1, activation: $2) }
     }
 
-    /// "normal(std=0.0625)", "xavier-uniform(gain=1.667)", "default".
-    public static func name(_ initializer: Initializer, scheme: InitScheme) -> String {
-        switch initializer {
-        case .normal(_, let deviation): "normal(std=\(compact(Double(deviation))))"
-        case .constant(let value): "constant(\(compact(Double(value))))"
-        case .xavierUniform(let gain), .xavierNormal(let gain), .kaimingUniform(let gain, _), .kaimingNormal(let gain, _):
-            "\(scheme.rawValue)(gain=\(compact(Double(gain))))"
-        default: scheme.rawValue
-        }
-    }
 
     /// Bytes the largest run of these networks keeps: per layer its output and output
     /// gradient, its pre-activation and, with batch normalization, the normalized values
@@ -125,7 +115,7 @@ public struct InitStatsExperiment: Sendable {
         if networks.contains(where: \.isResidual) && depth % 2 != 0 {
             throw UserError(.usage, "--residual needs an even --depth: its blocks hold two layers each; got \(depth)")
         }
-        try checkMemory(bytesKept(networks: networks), limit: memoryLimit, settings: "--depth \(depth), --batch \(batch) and --width \(width)")
+        try checkMemory(bytesKept(networks: networks), limit: memoryLimit, for: "--depth \(depth), --batch \(batch) and --width \(width)")
     }
 
     /// Every configuration in turn; `progress` hears what is being computed.

@@ -38,7 +38,7 @@ public struct InitStatsResult: Report, Sendable {
         body += (body.isEmpty ? "" : "\n") + summary.rendered()
         let residual = runs.contains { $0.network.isResidual }
             ? "residual: blocks y = x + second(activation(first(x))) of two layers, measured at their outputs; residual-scaled: second ×1/√\(experiment.depth / 2)\n" : ""
-        let plot = experiment.plotFile.map { "\nplot: \($0) (std per layer, log scale: activations and gradients)\n" } ?? ""
+        let plot = experiment.plotFile.map { "\nplot: \(shownPath($0)) (std per layer, log scale: activations and gradients)\n" } ?? ""
         return header + body + "\n— means never, or not finite; layers count from 1.\n" + residual + plot
     }
 
@@ -46,7 +46,7 @@ public struct InitStatsResult: Report, Sendable {
         func layer(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
         return .object([
             ("depth", .int(experiment.depth)), ("width", .int(experiment.width)), ("batch", .int(experiment.batch)),
-            ("conv", .bool(experiment.convolution)), ("seed", .int(Int(experiment.seed))),
+            ("conv", .bool(experiment.convolution)), ("seed", .int(Int(experiment.seed))), ("threads", .int(experiment.threads)),
             ("runs", .array(runs.map { run in
                 .object([
                     ("init", .string(run.initializer)), ("activation", .string(run.activation.rawValue)),

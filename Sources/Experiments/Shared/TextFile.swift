@@ -2,34 +2,61 @@ import Foundation
 import Reporting
 
 /// The small text inputs of the commands (model specs, kernel files): read whole, as
-/// UTF-8, after checking that the file is small enough to be one. Missing or unreadable
-/// is EX_NOINPUT; too large, or not text, is EX_DATAERR.
+/// UTF-8, with a cap on the bytes read. The cap is applied while reading, not taken from
+/// the size the file system reports, which is the link's for a symbolic link and 0 for
+/// `/proc` files and pipes. Missing or unreadable is EX_NOINPUT; too large, or not text,
+/// is EX_DATAERR.
 enum TextFile {
     /// A spec or a kernel file is a few lines; a file this large is not one, and is not read.
     static let maximumBytes = 1 << 20
 
     /// - Parameter what: how the file is named in errors, "the model file".
-    static func read(_ path: String, what: String) throws(UserError) -> String {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType != .typeDirectory else {
+    static func read(_ path: String, what: String, maximumBytes: Int = maximumBytes) throws(UserError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
             throw UserError(.missingInput, "cannot read \(what) '\(path)'")
         }
-        let size = attributes[.size] as? Int ?? 0
-        guard size <= maximumBytes else {
-            throw UserError(.badInput, "\(what) '\(path)' has \(grouped(size)) bytes; it may have at most \(grouped(maximumBytes))")
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        while bytes.count <= maximumBytes {
+            let chunk: Data
+            do {
+                guard let read = try handle.read(upToCount: min(1 << 16, maximumBytes + 1 - bytes.count)), !read.isEmpty else { break }
+                chunk = read
+            } catch {
+                throw UserError(.missingInput, "cannot read \(what) '\(path)'")
+            }
+            bytes += chunk
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UserError(.missingInput, "cannot read \(what) '\(path)'")
+        guard bytes.count <= maximumBytes else {
+            throw UserError(.badInput, "\(what) '\(path)' has more than \(grouped(maximumBytes)) bytes; it is not one")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw UserError(.badInput, "\(what) '\(path)' is not UTF-8 text")
+        }
+        if let nul = text.firstIndex(of: "\0") {
+            let before = text[..<nul]
+            let line = before.reduce(1) { $1.isNewline ? $0 + 1 : $0 }
+            let column = before.distance(from: before.lastIndex(where: \.isNewline).map(before.index(after:)) ?? before.startIndex, to: nul) + 1
+            throw UserError(.badInput, "\(path):\(line):\(column): a NUL byte; \(what) is text")
         }
         return text
     }
 }
 
-/// A path as the user would type it: relative to the working directory when it is
-/// inside it (a sample found beside the sources has an absolute path).
+/// A path as the user would type it: relative to the working directory (with `..` where
+/// it lies beside it), so that a sample found beside the sources is shown as the user
+/// could type it from where they are.
 func displayPath(_ path: String) -> String {
-    let here = FileManager.default.currentDirectoryPath + "/"
-    return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path
+    guard path.hasPrefix("/") else { return path }
+    let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents
+    let there = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+    let shared = zip(here, there).prefix { $0 == $1 }.count
+    guard shared > 1 else { return path }  // Only "/" in common: the absolute path is shorter to read.
+    let relative = Array(repeating: "..", count: here.count - shared) + there[shared...]
+    return relative.isEmpty ? "." : relative.joined(separator: "/")
 }
+
+/// An output path as a result names it: `-` is standard output.
+func shownPath(_ path: String) -> String { path == "-" ? "standard output" : path }

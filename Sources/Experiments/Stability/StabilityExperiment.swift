@@ -112,7 +112,7 @@ public struct StabilityExperiment: Sendable {
         var random = SeededGenerator(seed: seed)
         /// A layer with zero biases, its weights drawn for the activation that follows.
         func linear(_ inputs: Int, _ outputs: Int, before activation: Activation = .relu, scaledBy scale: Float = 1) throws(ShapeError) -> Linear {
-            let weight = try initialization.initializer(for: activation).tensor([outputs, inputs], using: &random)
+            let weight = try initialization.initializer(gain: activation.nonlinearity.gain).tensor([outputs, inputs], using: &random)
             return try Linear(weight: weight.map { $0 * scale }, bias: try Tensor(shape: [outputs]))
         }
         /// A layer, its batch norm (in the variants that have one) and its ReLU.
@@ -143,7 +143,7 @@ public struct StabilityExperiment: Sendable {
         guard depth >= 3, !variants.contains(where: \.isResidual) || hiddenLayers % 2 == 0 else {
             throw UserError(.usage, "--depth \(depth): the residual variants pair the \(hiddenLayers) hidden layers into blocks, so --depth must be even")
         }
-        try checkMemory(bytesKept, limit: memoryLimit, settings: "--depth \(depth), --batch \(batch) and --width \(width)")
+        try checkMemory(bytesKept, limit: memoryLimit, for: "--depth \(depth), --batch \(batch) and --width \(width)")
     }
 
     /// Every variant, `threads` at a time; `progress` hears how far each has come.

@@ -27,7 +27,7 @@ public struct StabilityResult: Report, Sendable {
             \(progressTable.rendered())
             \(final.rendered())
             final loss: over the training set after the last step; accuracy: on \(e.testPoints) test points; — means never, or not finite
-            \(experiment.plotFile.map { "\nplot: \($0) (loss and gradient norm per step)\n" } ?? "")
+            \(experiment.plotFile.map { "\nplot: \(shownPath($0)) (loss and gradient norm per step)\n" } ?? "")
             """
     }
 
@@ -36,6 +36,10 @@ public struct StabilityResult: Report, Sendable {
             ("depth", .int(experiment.depth)), ("width", .int(experiment.width)), ("lr", .float(experiment.learningRate)),
             ("steps", .int(experiment.steps)), ("batch", .int(experiment.batch)), ("max_norm", .float(experiment.maxNorm)),
             ("classes", .int(experiment.classes)), ("seed", .int(Int(experiment.seed))),
+            ("init", .string(experiment.initialization.rawValue)), ("variants", .array(experiment.variants.map { .string($0.rawValue) })),
+            ("features", .int(experiment.features)), ("clusters_per_class", .int(experiment.clustersPerClass)),
+            ("spread", .float(experiment.spread)), ("noise", .float(experiment.noise)),
+            ("train_points", .int(experiment.trainingPoints)), ("test_points", .int(experiment.testPoints)), ("threads", .int(experiment.threads)),
             ("runs", .array(runs.map { run in
                 .object([
                     ("variant", .string(run.variant.rawValue)), ("loss", .numbers(run.loss)), ("grad_norm", .numbers(run.gradientNorm)),

@@ -23,8 +23,21 @@ public struct SymmetryExperiment: Sendable {
     public var every = 30
     /// Where the command writes the plot, which the text names; nil for none.
     public var plotFile: String?
+    /// The most the runs may keep in memory, in bytes.
+    public var memoryLimit = defaultMemoryLimit
 
     public init() {}
+
+    /// Bytes a run keeps: per point, the hidden layer's activations and gradients (about
+    /// six values per hidden unit), and the loss history of both runs.
+    public var bytesKept: Double {
+        Double(points) * Double(hidden) * 6 * 4 + Double(steps) * 4 * 8
+    }
+
+    /// - Throws: a usage error when the settings would need more than `memoryLimit`.
+    public func validate() throws(UserError) {
+        try checkMemory(bytesKept, limit: memoryLimit, for: "--points \(points) and --hidden \(hidden)")
+    }
 
     public struct Run: Sendable {
         public var initializer: String

@@ -17,14 +17,15 @@ public struct SymmetryResult: Report, Sendable {
 
             \(table.rendered())
             \(results.joined(separator: "\n"))
-            \(experiment.plotFile.map { "\nplot: \($0) (loss and unit difference per step)" } ?? "")
+            \(experiment.plotFile.map { "\nplot: \(shownPath($0)) (loss and unit difference per step)" } ?? "")
 
             """
     }
 
     public var json: JSON {
         .object([
-            ("hidden", .int(experiment.hidden)), ("steps", .int(experiment.steps)), ("seed", .int(Int(experiment.seed))),
+            ("hidden", .int(experiment.hidden)), ("steps", .int(experiment.steps)), ("lr", .float(experiment.learningRate)),
+            ("points", .int(experiment.points)), ("constant", .float(experiment.constant)), ("seed", .int(Int(experiment.seed))),
             ("runs", .array(runs.map { run in
                 .object([
                     ("init", .string(run.initializer)), ("loss", .array(run.loss.map(JSON.number))),

@@ -26,8 +26,23 @@ public struct WeightDecayExperiment: Sendable {
     public var every = 150
     /// Where the command writes the plot, which the text names; nil for none.
     public var plotFile: String?
+    /// The most the runs may keep in memory, in bytes.
+    public var memoryLimit = defaultMemoryLimit
 
     public init() {}
+
+    /// Bytes a run keeps: per point of both sets, the two hidden layers' activations and
+    /// gradients (about eight values per unit), the weights with their gradients and
+    /// velocities, and three histories of every epoch for every λ.
+    public var bytesKept: Double {
+        Double(trainingPoints + testPoints) * Double(width) * 8 * 4 + Double(width) * Double(width) * 3 * 4
+            + Double(epochs) * Double(lambdas.count) * 3 * 8
+    }
+
+    /// - Throws: a usage error when the settings would need more than `memoryLimit`.
+    public func validate() throws(UserError) {
+        try checkMemory(bytesKept, limit: memoryLimit, for: "--train \(trainingPoints), --test \(testPoints), --width \(width) and --epochs \(epochs)")
+    }
 
     public struct Run: Sendable {
         public var lambda: Float

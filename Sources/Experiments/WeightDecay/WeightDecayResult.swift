@@ -28,13 +28,16 @@ public struct WeightDecayResult: Report, Sendable {
             λ is the penalty λ‖w‖² (weight decay 2λ); ‖w‖ is the weights' L2 norm, biases excluded
 
             \(progressTable.rendered())
-            \(final.rendered())\(experiment.plotFile.map { "\nplot: \($0) (train and test loss, and ‖w‖, per epoch)\n" } ?? "")
+            \(final.rendered())\(experiment.plotFile.map { "\nplot: \(shownPath($0)) (train and test loss, and ‖w‖, per epoch)\n" } ?? "")
             """
     }
 
     public var json: JSON {
         .object([
-            ("epochs", .int(experiment.epochs)), ("width", .int(experiment.width)), ("seed", .int(Int(experiment.seed))),
+            ("epochs", .int(experiment.epochs)), ("width", .int(experiment.width)), ("lr", .float(experiment.learningRate)),
+            ("momentum", .float(experiment.momentum)), ("lambdas", .array(experiment.lambdas.map { .float($0) })),
+            ("train_points", .int(experiment.trainingPoints)), ("test_points", .int(experiment.testPoints)),
+            ("noise", .float(experiment.noise)), ("seed", .int(Int(experiment.seed))),
             ("runs", .array(runs.map { run in
                 .object([
                     ("lambda", .float(run.lambda)), ("weight_decay", .float(2 * run.lambda)),

@@ -1,9 +1,22 @@
 import ConvCore
 import Reporting
 
-/// output-size's report: the geometry with the formula's numbers filled in, and what the
-/// stride leaves unused.
-extension ConvGeometry: Report {
+/// `output-size`: a convolution's output size on each axis, with the formula's numbers
+/// filled in, and what the stride leaves unused. Each axis is checked by itself; the
+/// output's area is not needed, so a size whose area no integer holds is still answered.
+public struct OutputSize: Report, Sendable {
+    public let height: AxisGeometry
+    public let width: AxisGeometry
+
+    /// - Throws: `ShapeError` as `ConvGeometry.axes` does.
+    public init(input: Size2D, kernel: Size2D, stride: Size2D = Size2D(1), padding: Padding = .valid, dilation: Size2D = Size2D(1)) throws(ShapeError) {
+        (height, width) = try ConvGeometry.axes(input: input, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+    }
+
+    public var input: Size2D { Size2D(height: height.input, width: width.input) }
+    public var kernel: Size2D { Size2D(height: height.kernel, width: width.kernel) }
+    public var output: Size2D { Size2D(height: height.output, width: width.output) }
+
     public var text: String {
         let (h, w) = (height, width)
         func pair(_ width: Int, _ height: Int) -> String { "\(width)×\(height)" }
