@@ -13,10 +13,12 @@ public struct ModelSource: Sendable {
     /// - Throws: `UserError` (missing input) when the argument is neither a file, a
     ///   sample's name nor a spec; (bad input) when the file is too large or not text.
     public init(_ argument: String) throws(UserError) {
-        let sample = samplesDirectory?.appendingPathComponent("models/\(argument).txt").path
-        for path in [argument, sample].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
-            text = try TextFile.read(path, what: "the model file")
-            file = displayPath(path)
+        if FileManager.default.fileExists(atPath: argument) {
+            (text, file) = (try TextFile.read(argument, what: "the model file"), argument)
+            return
+        }
+        if let sample = samplesDirectory?.appendingPathComponent("models/\(argument).txt").path, FileManager.default.fileExists(atPath: sample) {
+            (text, file) = (try TextFile.read(sample, what: "the model file"), displayPath(sample))
             return
         }
         guard argument.contains(where: { $0 == ";" || $0 == "\n" || $0 == " " }) else {

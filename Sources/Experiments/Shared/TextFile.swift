@@ -45,17 +45,14 @@ enum TextFile {
     }
 }
 
-/// A path as the user would type it: relative to the working directory (with `..` where
-/// it lies beside it), so that a sample found beside the sources is shown as the user
-/// could type it from where they are.
+/// A path the program found (a sample), as the user would type it: relative to the
+/// working directory when it lies inside it, else absolute. Paths the user typed are shown
+/// as typed.
 func displayPath(_ path: String) -> String {
-    guard path.hasPrefix("/") else { return path }
     let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents
     let there = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-    let shared = zip(here, there).prefix { $0 == $1 }.count
-    guard shared > 1 else { return path }  // Only "/" in common: the absolute path is shorter to read.
-    let relative = Array(repeating: "..", count: here.count - shared) + there[shared...]
-    return relative.isEmpty ? "." : relative.joined(separator: "/")
+    guard there.count > here.count, Array(there.prefix(here.count)) == here else { return path }
+    return there.dropFirst(here.count).joined(separator: "/")
 }
 
 /// An output path as a result names it: `-` is standard output.
