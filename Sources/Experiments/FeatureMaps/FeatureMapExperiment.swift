@@ -201,9 +201,11 @@ public struct FeatureMapExperiment: Sendable {
         bytes += largestLayer + Double(max(1, threads)) * 12 * largestMap
         let maps = groups.reduce(0) { $0 + $1.maps }
         let grows = groups.contains { Double($0.geometry.width.output) * Double($0.geometry.height.output) > pixels }
+        let files = kernels.filter { KernelBank.named($0) == nil }
+        let kernelFiles = files.isEmpty ? "" : " and the kernels of " + files.map { "'\($0)'" }.joined(separator: ", ")
         let largest = groups.max { $0.geometry.positions < $1.geometry.positions }?.geometry
         let what = "\(maps) map\(maps == 1 ? "" : "s")" + (largest.map { " of up to \($0.width.output)×\($0.height.output)" } ?? "")
-        try Experiments.checkMemory(bytes, limit: memoryLimit, for: grows ? "\(what) (--padding \(padding), --dilation \(dilation))" : "\(what) from '\(source)'",
+        try Experiments.checkMemory(bytes, limit: memoryLimit, for: grows ? "\(what) (--padding \(padding), --dilation \(dilation))" : "\(what) from '\(source)'" + kernelFiles,
                                     kind: grows ? .usage : .badInput)
     }
 
