@@ -62,6 +62,9 @@ let package = Package(
         .library(name: "Netpbm", targets: ["Netpbm"]),
         .library(name: "ConvCore", targets: ["ConvCore"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Compression", targets: ["Compression"]),
+        .library(name: "Safetensors", targets: ["Safetensors"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     targets: [
         // MARK: - Public API
@@ -75,12 +78,21 @@ let package = Package(
         /// Netpbm images (PBM, PGM, PPM, PFM) in and out.
         .target(name: "Netpbm", exclude: ["README.md"]),
 
+        /// DEFLATE, gzip and zlib decoding, CRC-32 and Adler-32: no system library.
+        .target(name: "Compression", exclude: ["README.md"]),
+
+        /// The safetensors checkpoint format, read and written.
+        .target(name: "Safetensors", exclude: ["README.md"]),
+
         /// Tensors and each operation's forward and backward pass, initializers, the model
         /// language and its counts.
         .target(name: "ConvCore", dependencies: ["GEMM", "SeededRandom"], exclude: ["README.md"], swiftSettings: simdSettings),
 
         /// Networks of any layers, losses, SGD, gradient clipping, mini-batches.
-        .target(name: "Training", dependencies: ["ConvCore", "SeededRandom"], exclude: ["README.md"]),
+        .target(name: "Training", dependencies: ["ConvCore", "SeededRandom", "Safetensors"], exclude: ["README.md"]),
+
+        /// Labelled image datasets as distributed: MNIST's IDX files (gzipped or not), image folders.
+        .target(name: "Datasets", dependencies: ["ConvCore", "Netpbm", "Compression"]),
 
         // MARK: - Implementation details
 
@@ -89,13 +101,13 @@ let package = Package(
         .target(name: "Reporting", exclude: ["README.md"]),
 
         /// The experiments and benchmarks: each a configuration in, a result out.
-        .target(name: "Experiments", dependencies: ["ConvCore", "Training", "GEMM", "Netpbm", "Reporting", "SeededRandom"], exclude: ["README.md"]),
+        .target(name: "Experiments", dependencies: ["ConvCore", "Training", "GEMM", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors"], exclude: ["README.md"]),
 
         /// Command lines to commands: help text, options, typed values, usage errors.
         .target(name: "ArgumentParsing", exclude: ["README.md"]),
 
         /// The command-line tool: a thin main and one short file per command.
-        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore"]),
+        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore", "Datasets"]),
 
         // MARK: - Tests
 
@@ -107,6 +119,8 @@ let package = Package(
         .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"]),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "_TestSupport"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"]),

@@ -80,7 +80,7 @@ public func parseCommandLine(_ arguments: [String], root: CommandSpec) throws ->
         parsed.values[name] = option.repeatable ? (parsed.values[name] ?? []) + [value] : [value]
     }
 
-    if parsed.positionals.count > spec.arguments.count {
+    if parsed.positionals.count > spec.arguments.count, spec.arguments.last?.repeatable != true {
         throw UsageError("unexpected argument '\(parsed.positionals[spec.arguments.count])'", command: spec.path)
     }
     if let missing = spec.arguments.dropFirst(parsed.positionals.count).first(where: { !$0.optional }) {

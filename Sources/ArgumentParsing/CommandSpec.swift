@@ -34,7 +34,8 @@ public struct CommandSpec: Sendable {
             words.append(option.required ? word : option.repeatable ? "[\(word) ...]" : "[\(word)]")
         }
         for argument in arguments {
-            words.append(argument.optional ? "[<\(argument.name)>]" : "<\(argument.name)>")
+            let word = "<\(argument.name)>" + (argument.repeatable ? " ..." : "")
+            words.append(argument.optional ? "[\(word)]" : word)
         }
         return words.joined(separator: " ")
     }
@@ -90,8 +91,10 @@ public struct ArgumentSpec: Sendable {
     public var name: String
     public var help: String
     public var optional: Bool
+    /// Whether it takes every word left (the last argument only): `IMAGE...`.
+    public var repeatable: Bool
 
-    public init(name: String, help: String, optional: Bool = true) {
-        (self.name, self.help, self.optional) = (name, help, optional)
+    public init(name: String, help: String, optional: Bool = true, repeatable: Bool = false) {
+        (self.name, self.help, self.optional, self.repeatable) = (name, help, optional, repeatable)
     }
 }

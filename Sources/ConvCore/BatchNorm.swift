@@ -26,10 +26,13 @@ public struct BatchNorm: Sendable {
     public var bias: Tensor { beta }
     public var runningMean: Tensor { storedRunningMean }
     public var runningVariance: Tensor { storedRunningVariance }
+    /// Training-mode forward passes so far: PyTorch's `num_batches_tracked`.
+    public var batchesTracked: Int { storedBatchesTracked }
     private var gamma: Tensor
     private var beta: Tensor
     private var storedRunningMean: Tensor
     private var storedRunningVariance: Tensor
+    private var storedBatchesTracked = 0
     public let momentum: Float
     public let epsilon: Float
 
@@ -71,11 +74,15 @@ public struct BatchNorm: Sendable {
     }
 
     /// Replaces the running statistics (loaded from a checkpoint, say): one mean and one
-    /// variance per channel.
-    /// - Throws: `ShapeError` when either is not [C].
-    public mutating func setRunningStatistics(mean: Tensor, variance: Tensor) throws(ShapeError) {
+    /// variance per channel, and the count of batches they have seen.
+    /// - Throws: `ShapeError` when either is not [C], or the count is negative.
+    public mutating func setRunningStatistics(mean: Tensor, variance: Tensor, batchesTracked: Int? = nil) throws(ShapeError) {
         guard mean.shape == [channels], variance.shape == [channels] else {
             throw ShapeError("running statistics of \(channels) channels are [\(channels)] each; got \(mean.shape) and \(variance.shape)")
+        }
+        if let batchesTracked {
+            guard batchesTracked >= 0 else { throw ShapeError("num_batches_tracked is \(batchesTracked); it counts batches") }
+            storedBatchesTracked = batchesTracked
         }
         storedRunningMean = mean
         storedRunningVariance = variance
@@ -103,6 +110,7 @@ public struct BatchNorm: Sendable {
             try storedRunningMean.replaceScalars(with: (0..<channels).map { c in (1 - momentum) * oldMean[c] + momentum * Float(mean[c]) })
             try storedRunningVariance.replaceScalars(with: (0..<channels).map { c in (1 - momentum) * oldVariance[c] + momentum * Float(variance[c] * m / (m - 1)) })
             shift = mean.map { Float($0) }
+            storedBatchesTracked += 1
         case .evaluation:
             shift = runningMean.scalars
             inverseStandardDeviation = runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }

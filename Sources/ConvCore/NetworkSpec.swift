@@ -8,6 +8,8 @@
 ///     maxpool 2 s=2 | avgpool 2 s=2            # s defaults to the kernel size
 ///     flatten
 ///     fc 4096 bias=true
+///     batchnorm                                # per channel of an image, per feature after fc
+///     dropout 0.5                              # the probability of zeroing, 0 ≤ P < 1
 ///
 /// Every mistake is a `SpecError` at the line and column of the word that is wrong.
 public struct NetworkSpec: Sendable {
@@ -18,6 +20,12 @@ public struct NetworkSpec: Sendable {
         case pooling(Pooling2D.Kind, kernel: Size2D, stride: Size2D)
         case flatten
         case fullyConnected(features: Int, bias: Bool)
+        /// Batch normalization: a scale and a shift per channel (or feature), and running
+        /// statistics that are buffers, not parameters.
+        case batchNorm
+        /// Inverted dropout, in training only: each value zeroed with this probability, the
+        /// others scaled by 1 / (1 − p).
+        case dropout(Float)
     }
 
     /// A layer and where it was written (line and column from 1).
@@ -96,10 +104,22 @@ public struct NetworkSpec: Sendable {
         case "fc":
             let features = try arguments.positionalInteger("the number of output features")
             layer = .fullyConnected(features: features, bias: try arguments.bool("bias") ?? true)
+        case "batchnorm":
+            layer = .batchNorm
+        case "dropout":
+            var probability: Float = 0.5
+            if !arguments.positionals.isEmpty {
+                let word = try arguments.positional("the probability")
+                guard let value = Float(word.text), value >= 0, value < 1 else {
+                    throw word.error("expected the probability of dropping a value, 0 ≤ P < 1, got '\(word.text)'")
+                }
+                probability = value
+            }
+            layer = .dropout(probability)
         case let name where activations.contains(name):
             layer = .activation(name)
         default:
-            throw keyword.error("unknown layer '\(keyword.text)': expected input, conv, \(activations.joined(separator: ", ")), maxpool, avgpool, flatten or fc")
+            throw keyword.error("unknown layer '\(keyword.text)': expected input, conv, \(activations.joined(separator: ", ")), maxpool, avgpool, flatten, fc, batchnorm or dropout")
         }
         try arguments.finish()
         return Statement(layer: layer, line: keyword.line, column: keyword.column)

@@ -115,8 +115,10 @@ public struct NetworkSummary: Sendable {
             return (.image(geometry.output, channels: channels), .zero, nil)
         case (.convolution, .features(let count)), (.pooling, .features(let count)):
             throw ShapeError("this layer needs an image (width × height × channels), but its input is \(count) flat features: put it before flatten")
-        case (.activation, _):
+        case (.activation, _), (.dropout, _):
             return (shape, .zero, nil)
+        case (.batchNorm, .image(_, let channels)), (.batchNorm, .features(let channels)):
+            return (shape, try ParameterCount(weights: channels, biases: channels, macs: 0), nil)
         case (.flatten, _):
             field.coverEverything()
             return (.features(try shape.elements()), .zero, nil)

@@ -93,6 +93,26 @@ public struct Sequential: Module {
         }
     }
 
+    /// Replaces the parameters of the modules at the keys with the tensors given (a
+    /// checkpoint's), in the order of each module's `parameters`.
+    /// - Precondition: each tensor has the shape of the parameter it replaces.
+    mutating func replaceParameters(_ values: [Int: [Tensor]]) {
+        for (index, tensors) in values {
+            storedModules[index].updateParameters { local, parameter in
+                precondition(tensors[local].shape == parameter.shape, "Sequential: a loaded parameter of the wrong shape")
+                parameter = tensors[local]
+            }
+        }
+    }
+
+    /// Sets the running statistics of the batch norm at `index`.
+    /// - Precondition: the module at `index` is a `BatchNorm`.
+    mutating func setRunningStatistics(ofModule index: Int, mean: Tensor, variance: Tensor, batchesTracked: Int) throws(ShapeError) {
+        var norm = storedModules[index] as! BatchNorm
+        try norm.setRunningStatistics(mean: mean, variance: variance, batchesTracked: batchesTracked)
+        storedModules[index] = norm
+    }
+
     /// Visits every parameter with its gradient from the last backward pass, in place: the
     /// optimizer's step.
     /// - Precondition: a backward pass came before.

@@ -29,8 +29,9 @@ struct CountParamsCommand: Command {
             OptionSpec(name: "--fc", valueName: "N", help: "Neurons of the fully-connected layer to compare with (default: 1000)."),
             OptionSpec(name: "--no-bias", help: "Count no biases, in any of the three layers."),
             OptionSpec(name: "--model", valueName: "SPEC|FILE", help: """
-                A network: a spec file, a sample name (lenet5, alexnet, vgg16), or the spec
-                itself, layers separated by ';'. See docs/weight-sharing.md for the language.
+                A network: a spec file, a sample's name, or the spec itself, layers separated
+                by ';'. Samples: \(ModelSource.sampleNames.joined(separator: ", ")).
+                See docs/weight-sharing.md for the language.
                 """),
             OptionSpec(name: "--json", help: "Print one JSON document (see docs/weight-sharing.md for its fields)."),
         ],

@@ -91,6 +91,8 @@ extension NetworkSpec.Layer {
         case .pooling(let mode, _, _): mode == .max ? "maxpool" : "avgpool"
         case .flatten: "flatten"
         case .fullyConnected: "fc"
+        case .batchNorm: "batchnorm"
+        case .dropout: "dropout"
         }
     }
 
@@ -113,7 +115,9 @@ extension NetworkSpec.Layer {
             return "\(type) \(kernel)" + (stride == kernel ? "" : ", stride \(stride)")
         case .fullyConnected(let features, let bias):
             return "fc \(grouped(features))" + (bias ? "" : ", no bias")
-        case .input, .activation, .flatten:
+        case .dropout(let probability):
+            return "dropout \(decimal(probability))"
+        case .input, .activation, .flatten, .batchNorm:
             return type
         }
     }

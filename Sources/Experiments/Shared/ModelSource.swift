@@ -3,7 +3,8 @@ import Foundation
 import Reporting
 
 /// A network as the command line names it: a spec file, the name of a sample in
-/// `Samples/models/` (lenet5, alexnet, vgg16), or the spec itself, layers separated by `;`.
+/// `Samples/models/` (lenet5, lenet5-28, alexnet, vgg16, …), or the spec itself, layers
+/// separated by `;`.
 public struct ModelSource: Sendable {
     /// The spec's text.
     public let text: String
@@ -22,9 +23,21 @@ public struct ModelSource: Sendable {
             return
         }
         guard argument.contains(where: { $0 == ";" || $0 == "\n" || $0 == " " }) else {
-            throw UserError(.missingInput, "no model file '\(argument)', nor a sample of that name (lenet5, alexnet, vgg16)")
+            throw UserError(.missingInput, "no model file '\(argument)', nor a sample of that name (\(Self.sampleNames.joined(separator: ", ")))")
         }
         (text, file) = (argument, nil)
+    }
+
+    /// The names of the samples in `Samples/models/`, sorted.
+    public static var sampleNames: [String] {
+        guard let folder = samplesDirectory?.appendingPathComponent("models"),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return files.filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) }.sorted()
+    }
+
+    /// A spec carried by another file (a checkpoint's metadata): errors name that file.
+    init(specText: String, file: String) {
+        (text, self.file) = (specText, file + " (its spec)")
     }
 
     /// Where the model came from, for reports: its file, or "given on the command line".
