@@ -26,8 +26,8 @@ public enum Gzip {
     ///
     /// - Parameter maximumOutputBytes: the most bytes the output may have, all members
     ///   together; more is an error thrown before they are allocated, whose `outputLimit`
-    ///   is this limit. The trailer's ISIZE is only a hint for the first allocation, and is
-    ///   itself capped by this limit.
+    ///   is this limit. The trailer's ISIZE is only a hint for the first allocation, capped by
+    ///   this limit and by 16 times the input's size.
     public static func decompress(_ bytes: some Collection<UInt8>, maximumOutputBytes: Int) throws(DecompressionError) -> [UInt8] {
         try withContiguousBytes(bytes) { decode($0, limit: maximumOutputBytes) }.get()
     }
@@ -128,15 +128,16 @@ public enum Gzip {
         throw DecompressionError("trailing data after gzip member \(members): \(what)", offset: position)
     }
 
-    /// The first allocation: the last member's ISIZE when plausible, since for a file of one
-    /// member (the usual case) it is the output size; deflate cannot expand more than
-    /// 1032:1, so a larger ISIZE is a lie, or several members.
+    /// The first allocation: the last member's ISIZE, since for a file of one member (the
+    /// usual case) it is the output size, but at most 16 times the input, so that a lying
+    /// ISIZE costs little memory before the data proves it wrong (more output than that is
+    /// rare, and then the buffer doubles as it goes).
     private static func expectedSize(_ bytes: UnsafeRawBufferPointer) -> Int {
         let guess = Inflate.expectedSize(compressed: bytes.count)
         guard bytes.count >= 18 else { return guess }
         let isize = Int(littleEndian32(bytes, at: bytes.count - 4))
-        let (most, overflow) = bytes.count.multipliedReportingOverflow(by: 1032)
-        return overflow || isize <= most ? isize : guess
+        let (most, overflow) = bytes.count.multipliedReportingOverflow(by: 16)
+        return overflow ? isize : min(isize, most)
     }
 }
 

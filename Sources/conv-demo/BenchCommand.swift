@@ -7,27 +7,30 @@ import Reporting
 struct BenchCommand: Command {
     static let spec = CommandSpec(
         program: program, path: ["bench"],
-        abstract: "Time the kernels: every suite, or one (gemm, conv).",
+        abstract: "Time the kernels: every suite, or one (gemm, conv, train).",
         discussion: "Time a release build: swift run -c release conv-demo bench",
         options: [
             .threads("Threads for the parallel runs, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document holding every suite's rows."),
         ],
-        subcommands: [BenchGEMMCommand.spec, BenchConvCommand.spec],
+        subcommands: [BenchGEMMCommand.spec, BenchConvCommand.spec, BenchTrainCommand.spec],
         make: { try BenchCommand(parsing: $0) })
 
     var gemm = GEMMBenchmark()
     var conv = ConvBenchmark()
+    var train: TrainBenchmark
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
         gemm.threads = try arguments.threads() ?? gemm.threads
         conv.threads = gemm.threads
+        train = TrainBenchmark(model: try ModelSource("lenet5"))
+        train.threads = gemm.threads
         json = arguments.flag("--json")
     }
 
     func run() throws {
-        try runBenchmarks([{ gemm.run(progress: $0) }, { try conv.run(progress: $0) }], json: json)
+        try runBenchmarks([{ gemm.run(progress: $0) }, { try conv.run(progress: $0) }, { try train.run(progress: $0) }], json: json)
     }
 }
 
