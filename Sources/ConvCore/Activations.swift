@@ -65,11 +65,15 @@ public enum Activation: String, CaseIterable, Sendable {
         guard input.shape == output.shape && input.shape == outputGradient.shape else {
             throw ShapeError("an activation's input \(input.shape), output \(output.shape) and output gradient \(outputGradient.shape) must have one shape")
         }
-        var index = 0
-        return input.map { x in
-            defer { index += 1 }
-            return outputGradient.scalars[index] * derivative(at: x, output: output.scalars[index])
+        var gradient = outputGradient
+        gradient.withUnsafeMutableBufferPointer { gradient in
+            input.withUnsafeBufferPointer { x in
+                output.withUnsafeBufferPointer { y in
+                    for i in gradient.indices { gradient[i] *= derivative(at: x[i], output: y[i]) }
+                }
+            }
         }
+        return gradient
     }
 }
 

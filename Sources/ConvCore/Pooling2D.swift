@@ -38,15 +38,17 @@ public struct Pooling2D: Sendable {
 
     public func callAsFunction(_ input: Tensor) throws(ShapeError) -> Tensor {
         let geometry = try check(input)
-        var output = [Float]()
-        output.reserveCapacity(try Tensor.count(of: [input.shape[0], input.shape[1], geometry.positions]))
-        forEachWindow(input.shape, geometry) { _, window in
-            switch kind {
-            case .max: output.append(input.scalars[window[maxIndex(input.scalars, window)]])
-            case .average: output.append(window.reduce(0) { $0 + input.scalars[$1] } / Float(window.count))
+        let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
+        return try Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], unsafeUninitialized: { output in
+            input.withUnsafeBufferPointer { x in
+                windows.forEach { window, origin in
+                    switch kind {
+                    case .max: output[window] = x[windows.winner(x, origin)]
+                    case .average: output[window] = windows.sum(x, origin) / windows.area
+                    }
+                }
             }
-        }
-        return try Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], scalars: output)
+        })
     }
 
     /// ∂L/∂input from ∂L/∂output: max pooling routes each output's gradient to the pixel
@@ -57,13 +59,17 @@ public struct Pooling2D: Sendable {
         guard outputGradient.shape == outputShape else {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this layer's output is \(outputShape)")
         }
+        let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
         var gradient = try Tensor(shape: input.shape)
         gradient.withUnsafeMutableBufferPointer { gradient in
-            forEachWindow(input.shape, geometry) { output, window in
-                let g = outputGradient.scalars[output]
-                switch kind {
-                case .max: gradient[window[maxIndex(input.scalars, window)]] += g
-                case .average: for pixel in window { gradient[pixel] += g / Float(window.count) }
+            input.withUnsafeBufferPointer { x in
+                outputGradient.withUnsafeBufferPointer { upstream in
+                    windows.forEach { window, origin in
+                        switch kind {
+                        case .max: gradient[windows.winner(x, origin)] += upstream[window]
+                        case .average: windows.spread(upstream[window] / windows.area, origin, into: gradient)
+                        }
+                    }
                 }
             }
         }
@@ -77,33 +83,65 @@ public struct Pooling2D: Sendable {
         return try geometry(for: Size2D(height: input.shape[2], width: input.shape[3]))
     }
 
-    /// Calls `body` for each output pixel in order with its flat index and the flat
-    /// indices of its window's input pixels, row by row.
-    private func forEachWindow(_ shape: [Int], _ geometry: ConvGeometry, _ body: (_ output: Int, _ window: [Int]) -> Void) {
-        let (h, w) = (geometry.height, geometry.width)
-        var window = [Int](repeating: 0, count: h.kernel * w.kernel)
-        var output = 0
-        for plane in 0..<(shape[0] * shape[1]) {
-            for y in 0..<h.output {
-                for x in 0..<w.output {
-                    for i in 0..<h.kernel {
-                        for j in 0..<w.kernel {
-                            window[i * w.kernel + j] = (plane * h.input + y * h.stride + i) * w.input + x * w.stride + j
-                        }
+    /// The windows of one geometry over `planes` planes of an [N, C, H, W] buffer, in
+    /// output order, each by the flat index of its top-left pixel, its pixels row by row.
+    /// The geometry guarantees every window lies inside its plane.
+    private struct Windows {
+        let (kernelHeight, kernelWidth, strideHeight, strideWidth): (Int, Int, Int, Int)
+        let (inputHeight, inputWidth, outputHeight, outputWidth): (Int, Int, Int, Int)
+        let planes: Int
+        let area: Float
+
+        init(_ geometry: ConvGeometry, planes: Int) {
+            let (h, w) = (geometry.height, geometry.width)
+            (kernelHeight, kernelWidth, strideHeight, strideWidth) = (h.kernel, w.kernel, h.stride, w.stride)
+            (inputHeight, inputWidth, outputHeight, outputWidth) = (h.input, w.input, h.output, w.output)
+            self.planes = planes
+            area = Float(h.kernel * w.kernel)
+        }
+
+        /// Every window in output order: its index and its top-left pixel.
+        @inline(__always)
+        func forEach(_ body: (_ window: Int, _ origin: Int) -> Void) {
+            var window = 0
+            for plane in 0..<planes {
+                for y in 0..<outputHeight {
+                    let row = (plane * inputHeight + y * strideHeight) * inputWidth
+                    for x in 0..<outputWidth {
+                        body(window, row + x * strideWidth)
+                        window += 1
                     }
-                    body(output, window)
-                    output += 1
                 }
             }
         }
-    }
 
-    /// The position in `window` of its largest value: the first on a tie, a NaN if any.
-    private func maxIndex(_ values: [Float], _ window: [Int]) -> Int {
-        var best = 0
-        for k in 1..<window.count where values[window[k]] > values[window[best]] || values[window[k]].isNaN && !values[window[best]].isNaN {
-            best = k
+        /// The pixel of the window at `origin` with the largest value: the first on a tie,
+        /// a NaN if there is one (as PyTorch's max pooling).
+        func winner(_ values: UnsafeBufferPointer<Float>, _ origin: Int) -> Int {
+            var best = origin
+            for i in 0..<kernelHeight {
+                let row = origin + i * inputWidth
+                for pixel in row..<row + kernelWidth where values[pixel] > values[best] || values[pixel].isNaN && !values[best].isNaN {
+                    best = pixel
+                }
+            }
+            return best
         }
-        return best
+
+        func sum(_ values: UnsafeBufferPointer<Float>, _ origin: Int) -> Float {
+            var sum: Float = 0
+            for i in 0..<kernelHeight {
+                let row = origin + i * inputWidth
+                for pixel in row..<row + kernelWidth { sum += values[pixel] }
+            }
+            return sum
+        }
+
+        func spread(_ value: Float, _ origin: Int, into values: UnsafeMutableBufferPointer<Float>) {
+            for i in 0..<kernelHeight {
+                let row = origin + i * inputWidth
+                for pixel in row..<row + kernelWidth { values[pixel] += value }
+            }
+        }
     }
 }

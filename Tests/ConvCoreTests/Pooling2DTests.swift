@@ -66,4 +66,40 @@ struct Pooling2DTests {
             try Pooling2D(.max).backward(input: input, outputGradient: Tensor(shape: [1, 1, 2, 1]))
         }
     }
+
+    @Test("forward and backward equal the definition on random shapes: overlapping, gapped and non-square windows", arguments: 1...12)
+    func reference(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let (kh, kw, sh, sw) = (random.int(1...3), random.int(1...3), random.int(1...3), random.int(1...3))
+        let (n, c, h, w) = (random.int(1...2), random.int(1...3), random.int(kh...9), random.int(kw...9))
+        let input = try random.tensor([n, c, h, w])
+        let (ho, wo) = ((h - kh) / sh + 1, (w - kw) / sw + 1)
+        let upstream = try random.tensor([n, c, ho, wo])
+        for kind in [Pooling2D.Kind.max, .average] {
+            let pool = try Pooling2D(kind, kernelSize: Size2D(height: kh, width: kw), stride: Size2D(height: sh, width: sw))
+            var expected = [Float](), gradient = [Float](repeating: 0, count: input.count)
+            for b in 0..<n { for ch in 0..<c { for y in 0..<ho { for x in 0..<wo {
+                var pixels: [(index: Int, value: Float)] = []
+                for i in 0..<kh { for j in 0..<kw {
+                    let (row, column) = (y * sh + i, x * sw + j)
+                    pixels.append((((b * c + ch) * h + row) * w + column, input[b, ch, row, column]))
+                } }
+                let g = upstream[b, ch, y, x]
+                switch kind {
+                case .max:
+                    let best = pixels.indices.reduce(0) { pixels[$1].value > pixels[$0].value ? $1 : $0 }
+                    expected.append(pixels[best].value)
+                    gradient[pixels[best].index] += g
+                case .average:
+                    expected.append(pixels.reduce(0) { $0 + $1.value } / Float(pixels.count))
+                    for pixel in pixels { gradient[pixel.index] += g / Float(pixels.count) }
+                }
+            } } } }
+            let output = try pool(input)
+            #expect(output.shape == [n, c, ho, wo])
+            #expect(zip(output.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }, "\(kind) forward")
+            let backward = try pool.backward(input: input, outputGradient: upstream)
+            #expect(zip(backward.scalars, gradient).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(kind) backward")
+        }
+    }
 }
