@@ -92,7 +92,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["ConvCore", "SeededRandom", "Safetensors"], exclude: ["README.md"]),
 
         /// Labelled image datasets as distributed: MNIST's IDX files (gzipped or not), image folders.
-        .target(name: "Datasets", dependencies: ["ConvCore", "Netpbm", "Compression"]),
+        .target(name: "Datasets", dependencies: ["ConvCore", "Netpbm", "Compression"], exclude: ["README.md"]),
 
         // MARK: - Implementation details
 

@@ -44,18 +44,21 @@ public enum Checkpoint {
 
     /// Loads `file` into `network`, strictly, as `load_state_dict(strict=True)`: every
     /// tensor the network has must be there with its shape, and no other. F32, F16, BF16
-    /// and F64 are taken (as F32).
+    /// and F64 are taken (as F32). The one exception: a batch norm's `num_batches_tracked`
+    /// may be missing (files that keep only the F32 tensors drop it); it is then 0.
     /// - Throws: `CheckpointError` naming the missing, unexpected or misshapen tensor.
     public static func load(_ file: SafetensorsFile, into network: inout Sequential) throws(CheckpointError) {
         let expected = Checkpoint.file(of: network, spec: "")
-        if let missing = expected.tensors.keys.sorted().first(where: { file.tensors[$0] == nil }) {
+        if let missing = expected.tensors.keys.sorted().first(where: { file.tensors[$0] == nil && !$0.hasSuffix(".num_batches_tracked") }) {
             throw CheckpointError("the checkpoint has no tensor '\(missing)', which the network needs")
         }
         if let unexpected = file.tensors.keys.sorted().first(where: { expected.tensors[$0] == nil }) {
             throw CheckpointError("the checkpoint's tensor '\(unexpected)' is not one of the network's")
         }
-        for (name, entry) in expected.tensors where file.tensors[name]!.shape != entry.shape {
-            throw CheckpointError("the checkpoint's '\(name)' has shape \(file.tensors[name]!.shape); the network's is \(entry.shape)")
+        for name in expected.tensors.keys.sorted() {
+            if let found = file.tensors[name], found.shape != expected.tensors[name]!.shape {
+                throw CheckpointError("the checkpoint's '\(name)' has shape \(found.shape); the network's is \(expected.tensors[name]!.shape)")
+            }
         }
         func floats(_ name: String) throws(CheckpointError) -> Tensor {
             let entry = file.tensors[name]!
@@ -77,7 +80,7 @@ public enum Checkpoint {
             case is BatchNorm:
                 loaded[index] = [try floats("\(index).weight"), try floats("\(index).bias")]
                 let count: Int64
-                do { count = try file.tensors["\(index).num_batches_tracked"]!.int64s().first ?? 0 } catch {
+                do { count = try file.tensors["\(index).num_batches_tracked"]?.int64s().first ?? 0 } catch {
                     throw CheckpointError("'\(index).num_batches_tracked': \(error.message)")
                 }
                 let (mean, variance) = (try floats("\(index).running_mean"), try floats("\(index).running_var"))

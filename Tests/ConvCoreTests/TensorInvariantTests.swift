@@ -215,9 +215,13 @@ struct TensorInvariantTests {
         #expect(!isWritable(\Linear.weight) && !isWritable(\Linear.bias))
 
         let norm = try BatchNorm(channels: 2)
-        #expect(storedProperties(of: norm) == ["gamma", "beta", "storedRunningMean", "storedRunningVariance", "momentum", "epsilon", "lastNormalization"])
+        #expect(storedProperties(of: norm) == ["gamma", "beta", "storedRunningMean", "storedRunningVariance", "storedBatchesTracked", "momentum", "epsilon", "lastNormalization"])
         #expect(!isWritable(\BatchNorm.weight) && !isWritable(\BatchNorm.bias) && !isWritable(\BatchNorm.runningMean)
-                && !isWritable(\BatchNorm.runningVariance) && !isWritable(\BatchNorm.momentum) && !isWritable(\BatchNorm.epsilon))
+                && !isWritable(\BatchNorm.runningVariance) && !isWritable(\BatchNorm.batchesTracked) && !isWritable(\BatchNorm.momentum) && !isWritable(\BatchNorm.epsilon))
+
+        let dropout = try Dropout(probability: 0.5, seed: 1)
+        #expect(storedProperties(of: dropout) == ["probability", "random", "mask"])
+        #expect(!isWritable(\Dropout.probability))
 
         let pool = try Pooling2D(.max)
         #expect(storedProperties(of: pool) == ["kind", "kernelSize", "stride"])

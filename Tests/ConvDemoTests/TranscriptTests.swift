@@ -8,8 +8,8 @@ import Testing
 /// block. A line `...` stands for any number of lines left out.
 ///
 /// Each runs in a scratch folder holding `Samples/` (a link to the package's) and the
-/// files of `docs/examples/`. Benchmarks (whose numbers are timings) and lines with a
-/// pipe or redirection are not run; the long experiments (init-stats, stability,
+/// files of `docs/examples/`. Benchmarks and training (whose output holds timings) and
+/// lines with a pipe or redirection are not run; the long experiments (init-stats, stability,
 /// weight-decay) run with `CONV_DEMO_GOLDEN_SLOW=1`, as `Tests/Golden/run.sh` sets.
 struct TranscriptTests {
     struct Transcript: CustomTestStringConvertible, Sendable {
@@ -24,6 +24,8 @@ struct TranscriptTests {
     static let root = GoldenTests.packageRoot
     static let prompts = ["$ swift run -c release conv-demo", "$ conv-demo"]
     static let slowCommands: Set<String> = ["init-stats", "stability", "weight-decay"]
+    /// Commands whose output holds timings, which no transcript can repeat.
+    static let timed: Set<String> = ["bench", "train"]
 
     static let all: [Transcript] = {
         let docs = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)) ?? []
@@ -54,7 +56,7 @@ struct TranscriptTests {
                 guard let prompt = prompts.first(where: { line == $0 || line.hasPrefix($0 + " ") }),
                       !line.contains(where: { "|<>&".contains($0) }) else { continue }
                 let arguments = shellWords(String(line.dropFirst(prompt.count)))
-                guard arguments.first != "bench" else { continue }
+                guard !Self.timed.contains(arguments.first ?? "") else { continue }
                 current = Transcript(file: file, line: index + 1, arguments: arguments, expected: [],
                                      slow: slowCommands.contains(arguments.first ?? ""))
             } else {

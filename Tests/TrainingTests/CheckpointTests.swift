@@ -49,6 +49,10 @@ struct CheckpointTests {
         var extra = good
         extra.tensors["5.bias"] = TensorEntry(floats: [0, 0, 0, 0, 0], shape: [5])
         #expect(throws: CheckpointError("the checkpoint's tensor '5.bias' is not one of the network's")) { try Checkpoint.load(extra, into: &network) }
+        var withoutCount = good
+        withoutCount.tensors["1.num_batches_tracked"] = nil
+        try Checkpoint.load(withoutCount, into: &network)
+        #expect((network.modules[1] as? BatchNorm)?.batchesTracked == 0)
         var misshapen = good
         misshapen.tensors["5.weight"] = TensorEntry(floats: [Float](repeating: 0, count: 240), shape: [48, 5])
         #expect(throws: CheckpointError("the checkpoint's '5.weight' has shape [48, 5]; the network's is [5, 48]")) { try Checkpoint.load(misshapen, into: &network) }

@@ -10,6 +10,8 @@ public struct ModelSource: Sendable {
     public let text: String
     /// The file it came from, as the user would type it; nil when the argument is the spec.
     public let file: String?
+    /// Where the spec came from in words, when not from its own file: "its stored spec".
+    private var origin: String?
 
     /// - Throws: `UserError` (missing input) when the argument is neither a file, a
     ///   sample's name nor a spec; (bad input) when the file is too large or not text.
@@ -37,11 +39,11 @@ public struct ModelSource: Sendable {
 
     /// A spec carried by another file (a checkpoint's metadata): errors name that file.
     init(specText: String, file: String) {
-        (text, self.file) = (specText, file + " (its spec)")
+        (text, self.file, origin) = (specText, file + " (its spec)", "its stored spec")
     }
 
     /// Where the model came from, for reports: its file, or "given on the command line".
-    public var description: String { file ?? "given on the command line" }
+    public var description: String { origin ?? file ?? "given on the command line" }
 
     /// A mistake in the spec as the user should see it: at FILE:LINE:COLUMN, or at its line
     /// and column when the spec was given on the command line.
