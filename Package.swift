@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], exclude: ["Fixtures"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "_TestSupport"], exclude: ["Fixtures"]),

@@ -80,3 +80,30 @@ struct DatasetFolderTests {
         #expect(throws: DatasetError(.missing, "no dataset folder '\(root.path)/nope'")) { try DatasetFolder(root.path + "/nope") }
     }
 }
+
+struct GzippedDatasetTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    @Test("gzipped IDX files, as MNIST is distributed, read as the plain ones: the same digits and labels")
+    func gzipped() throws {
+        let folder = try DatasetFolder(Self.fixtures.appendingPathComponent("gzipped").path)
+        let plain = try DatasetFolder(DatasetsTests.samples.appendingPathComponent("digits").path)
+        let (train, reference) = (try folder.load(.train, maximumValues: 1 << 20), try plain.load(.train, maximumValues: 1 << 24))
+        #expect(train.count == 20 && train.size == Size2D(28))
+        #expect(train.pixels == Array(reference.pixels[..<(20 * 784)]) && train.labels == Array(reference.labels[..<20]))
+        #expect(try folder.load(.test, maximumValues: 1 << 20).count == 10)
+    }
+
+    @Test("a gzip stream cut short is bad input naming the file; a gzip bomb stops at the limit")
+    func corrupt() throws {
+        let folder = try DatasetFolder(Self.fixtures.appendingPathComponent("corrupt").path)
+        do {
+            _ = try folder.load(.train, maximumValues: 1 << 20)
+            Issue.record("a truncated gzip stream was read")
+        } catch {
+            #expect(error.kind == .malformed && error.message.contains("train-images-idx3-ubyte.gz: "), "\(error.message)")
+        }
+        // 20 digits need 15,696 bytes: with room for fewer, the output cap refuses the stream.
+        #expect(throws: DatasetError.self) { try DatasetFolder(Self.fixtures.appendingPathComponent("gzipped").path).load(.train, maximumValues: 1000) }
+    }
+}
