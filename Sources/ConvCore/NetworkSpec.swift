@@ -8,6 +8,7 @@
 ///     maxpool 2 s=2 | avgpool 2 s=2            # s defaults to the kernel size
 ///     flatten
 ///     fc 4096 bias=true
+///     local 16 k=5 s=1 p=0 d=1 bias=true       # a convolution's windows, a kernel per position
 ///     batchnorm                                # per channel of an image, per feature after fc
 ///     dropout 0.5                              # the probability of zeroing, 0 ≤ P < 1
 ///
@@ -26,6 +27,8 @@ public struct NetworkSpec: Sendable {
         /// Inverted dropout, in training only: each value zeroed with this probability, the
         /// others scaled by 1 / (1 − p).
         case dropout(Float)
+        /// A locally connected layer: the windows of `convolution`, nothing shared.
+        case locallyConnected(filters: Int, kernel: Size2D, stride: Size2D, padding: Padding, dilation: Size2D, bias: Bool)
     }
 
     /// A layer and where it was written (line and column from 1).
@@ -104,6 +107,13 @@ public struct NetworkSpec: Sendable {
         case "fc":
             let features = try arguments.positionalInteger("the number of output features")
             layer = .fullyConnected(features: features, bias: try arguments.bool("bias") ?? true)
+        case "local":
+            let filters = try arguments.positionalInteger("the number of output channels")
+            let kernel = try arguments.size("k", required: true)!
+            layer = .locallyConnected(
+                filters: filters, kernel: kernel, stride: try arguments.size("s") ?? Size2D(1),
+                padding: try arguments.padding("p") ?? .valid, dilation: try arguments.size("d") ?? Size2D(1),
+                bias: try arguments.bool("bias") ?? true)
         case "batchnorm":
             layer = .batchNorm
         case "dropout":
@@ -119,7 +129,7 @@ public struct NetworkSpec: Sendable {
         case let name where activations.contains(name):
             layer = .activation(name)
         default:
-            throw keyword.error("unknown layer '\(keyword.text)': expected input, conv, \(activations.joined(separator: ", ")), maxpool, avgpool, flatten, fc, batchnorm or dropout")
+            throw keyword.error("unknown layer '\(keyword.text)': expected input, conv, \(activations.joined(separator: ", ")), maxpool, avgpool, flatten, fc, local, batchnorm or dropout")
         }
         try arguments.finish()
         return Statement(layer: layer, line: keyword.line, column: keyword.column)

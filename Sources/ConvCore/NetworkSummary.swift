@@ -109,11 +109,17 @@ public struct NetworkSummary: Sendable {
             let equivalent = (try? ParameterCount.fullyConnected(inFeatures: try shape.elements(), outFeatures: try output.elements(), bias: bias))
                 .map { Equivalent.parameters($0.parameters) } ?? .beyond64Bits
             return (output, count, equivalent)
+        case (.locallyConnected(let filters, let kernel, let stride, let padding, let dilation, let bias), .image(let size, let channels)):
+            let geometry = try ConvGeometry(input: size, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+            try field.grow(by: geometry)
+            let count = try ParameterCount.locallyConnected(
+                inChannels: channels, outChannels: filters, kernel: kernel, groups: 1, bias: bias, outputPositions: geometry.positions)
+            return (.image(geometry.output, channels: filters), count, nil)
         case (.pooling(_, let kernel, let stride), .image(let size, let channels)):
             let geometry = try ConvGeometry(input: size, kernel: kernel, stride: stride)
             try field.grow(by: geometry)
             return (.image(geometry.output, channels: channels), .zero, nil)
-        case (.convolution, .features(let count)), (.pooling, .features(let count)):
+        case (.convolution, .features(let count)), (.pooling, .features(let count)), (.locallyConnected, .features(let count)):
             throw ShapeError("this layer needs an image (width × height × channels), but its input is \(count) flat features: put it before flatten")
         case (.activation, _), (.dropout, _):
             return (shape, .zero, nil)

@@ -9,7 +9,10 @@ import Safetensors
 /// - module N (the N-th layer line after `input`, from 0): `N.weight` — a convolution's
 ///   [out, in/groups, kh, kw], a linear layer's [out, in] — and `N.bias` [out];
 /// - batch norm: `N.weight`, `N.bias`, `N.running_mean`, `N.running_var` (F32) and
-///   `N.num_batches_tracked` (I64, shape []).
+///   `N.num_batches_tracked` (I64, shape []);
+/// - a locally connected layer (which PyTorch lacks): `N.weight` [positions, out,
+///   in·kh·kw], a kernel per output position (y · Wout + x) with the taps in im2col's order
+///   (c, i, j), and `N.bias` [positions, out].
 ///
 /// The spec's text goes into the metadata (`spec`), so that a checkpoint alone names its
 /// network.
@@ -29,6 +32,9 @@ public enum Checkpoint {
             case let linear as Linear:
                 put("\(index).weight", linear.weight)
                 if let bias = linear.bias { put("\(index).bias", bias) }
+            case let local as LocallyConnected2D:
+                put("\(index).weight", local.weight)
+                if let bias = local.bias { put("\(index).bias", bias) }
             case let norm as BatchNorm:
                 put("\(index).weight", norm.weight)
                 put("\(index).bias", norm.bias)
@@ -77,6 +83,8 @@ public enum Checkpoint {
                 loaded[index] = [try floats("\(index).weight")] + (conv.bias == nil ? [] : [try floats("\(index).bias")])
             case let linear as Linear:
                 loaded[index] = [try floats("\(index).weight")] + (linear.bias == nil ? [] : [try floats("\(index).bias")])
+            case let local as LocallyConnected2D:
+                loaded[index] = [try floats("\(index).weight")] + (local.bias == nil ? [] : [try floats("\(index).bias")])
             case is BatchNorm:
                 loaded[index] = [try floats("\(index).weight"), try floats("\(index).bias")]
                 let count: Int64

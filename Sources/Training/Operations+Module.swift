@@ -91,3 +91,14 @@ extension Dropout: Module {
 
     public func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {}
 }
+
+extension LocallyConnected2D: Module {
+    public func forward(_ input: Tensor, mode: Mode, threads: Int?) throws(ShapeError) -> Tensor {
+        try self(input, threads: threads)
+    }
+
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> (input: Tensor, parameters: [Tensor]) {
+        let gradients = try backward(input: input, outputGradient: outputGradient, threads: threads)
+        return (gradients.input, gradients.parameters)
+    }
+}

@@ -29,6 +29,14 @@ extension Sequential {
                     let fanIn = channels / groups * kernel.height * kernel.width
                     modules.append(try Conv2D(weight: weight, bias: bias ? try Initializer.frameworkDefault.bias(filters, fanIn: fanIn, using: &random) : nil,
                                               stride: stride, padding: padding, dilation: dilation, groups: groups))
+                case (.locallyConnected(let filters, let kernel, let stride, let padding, let dilation, let bias), .image(let size, let channels)):
+                    let geometry = try ConvGeometry(input: size, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
+                    let fanIn = channels * kernel.height * kernel.width
+                    // Each position's kernel drawn as a convolution's would be: the same fan-in.
+                    let weight = try weights.tensor([geometry.positions * filters, fanIn], using: &random).reshaped(to: [geometry.positions, filters, fanIn])
+                    let biases = bias ? try Initializer.frameworkDefault.bias(geometry.positions * filters, fanIn: fanIn, using: &random).reshaped(to: [geometry.positions, filters]) : nil
+                    modules.append(try LocallyConnected2D(weight: weight, bias: biases, inChannels: channels, inputSize: size, kernelSize: kernel,
+                                                          stride: stride, padding: padding, dilation: dilation))
                 case (.fullyConnected(let features, let bias), .features(let count)):
                     modules.append(try Linear(inFeatures: count, outFeatures: features, weights: weights, biases: bias ? .frameworkDefault : nil, using: &random))
                 case (.pooling(let kind, let kernel, let stride), _):
@@ -44,7 +52,7 @@ extension Sequential {
                 case (.activation(let name), _):
                     guard let activation = Activation(rawValue: name) else { throw error("activation \(name) cannot be trained") }
                     modules.append(activation)
-                case (.input, _), (.convolution, .features), (.fullyConnected, .image):
+                case (.input, _), (.convolution, .features), (.locallyConnected, .features), (.fullyConnected, .image):
                     throw error("this layer does not fit its input \(shape)")  // NetworkSummary has refused these already.
                 }
             } catch {

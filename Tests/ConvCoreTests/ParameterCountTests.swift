@@ -54,3 +54,14 @@ struct ParameterCountTests {
         #expect(zero == (try ParameterCount(weights: 0, biases: 0, macs: 0)))
     }
 }
+
+struct LocalInSpecTests {
+    @Test("LeNet-5 with locally connected layers in place of its convolutions: 423,038 parameters")
+    func lenetLocal() throws {
+        let spec = try NetworkSpec(parsing: "input 28x28; local 6 k=5 p=2; relu; maxpool 2; local 16 k=5; relu; maxpool 2; flatten; fc 120; relu; fc 84; relu; fc 10")
+        let summary = try NetworkSummary(spec)
+        #expect(summary.totalParameters == 423_038)
+        #expect(summary.rows[0].count.parameters == 784 * 6 * 25 + 784 * 6)
+        #expect(summary.rows[0].fullyConnectedEquivalent == nil)
+    }
+}

@@ -92,6 +92,7 @@ extension NetworkSpec.Layer {
         case .flatten: "flatten"
         case .fullyConnected: "fc"
         case .batchNorm: "batchnorm"
+        case .locallyConnected: "local"
         case .dropout: "dropout"
         }
     }
@@ -115,6 +116,17 @@ extension NetworkSpec.Layer {
             return "\(type) \(kernel)" + (stride == kernel ? "" : ", stride \(stride)")
         case .fullyConnected(let features, let bias):
             return "fc \(grouped(features))" + (bias ? "" : ", no bias")
+        case .locallyConnected(let filters, let kernel, let stride, let padding, let dilation, let bias):
+            var parts = ["local \(filters), \(kernel)"]
+            if stride != Size2D(1) { parts.append("stride \(stride)") }
+            switch padding {
+            case .explicit(let size) where size != Size2D(0): parts.append("padding \(size)")
+            case .same: parts.append("padding same")
+            default: break
+            }
+            if dilation != Size2D(1) { parts.append("dilation \(dilation)") }
+            if !bias { parts.append("no bias") }
+            return parts.joined(separator: ", ")
         case .dropout(let probability):
             return "dropout \(decimal(probability))"
         case .input, .activation, .flatten, .batchNorm:
