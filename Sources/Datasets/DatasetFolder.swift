@@ -100,13 +100,13 @@ public struct DatasetFolder: Sendable {
             do {
                 bytes = try Gzip.decompress(bytes, maximumOutputBytes: maximumElements + 4 + 4 * 255)
             } catch {
-                throw DatasetError(.malformed, "\(file): \(error)")
+                throw DatasetError(error.outputLimit == nil ? .malformed : .tooLarge, "\(file): \(error)")
             }
         }
         do {
             return (file, try IDXFile(reading: bytes, maximumElements: maximumElements))
         } catch {
-            throw DatasetError(.malformed, "\(file): \(error.message)")
+            throw DatasetError(error.exceedsLimit ? .tooLarge : .malformed, "\(file): \(error.message)")
         }
     }
 
@@ -163,7 +163,7 @@ public struct DatasetFolder: Sendable {
         do {
             return try NetpbmImage(reading: bytes, pixelLimit: max(1, maximumValues / 3))
         } catch {
-            throw DatasetError(.malformed, "\(file): \(error)")
+            throw DatasetError(error.claimedSize == nil ? .malformed : .tooLarge, "\(file): \(error)")
         }
     }
 }
@@ -180,7 +180,7 @@ func readFile(_ path: String, maximumBytes: Int) throws(DatasetError) -> [UInt8]
         guard let chunk, !chunk.isEmpty else { return bytes }
         bytes += chunk
         guard bytes.count <= maximumBytes else {
-            throw DatasetError(.malformed, "\(path) is larger than \(maximumBytes) bytes: more than its header can describe within the limit")
+            throw DatasetError(.tooLarge, "\(path) has more than \(maximumBytes) bytes, more than the limit allows")
         }
     }
 }

@@ -40,7 +40,8 @@ public struct IDXFile: Equatable, Sendable {
             dimensions.append(size)
             let (product, overflow) = elements.multipliedReportingOverflow(by: size)
             guard !overflow, product <= maximumElements else {
-                throw IDXError("the header gives dimensions \(dimensions.map(String.init).joined(separator: " × "))…, more than the limit of \(maximumElements) values")
+                throw IDXError("the header gives dimensions \(dimensions.map(String.init).joined(separator: " × "))…, more than the limit of \(maximumElements) values",
+                               exceedsLimit: true)
             }
             elements = product
         }
@@ -57,8 +58,13 @@ public struct IDXFile: Equatable, Sendable {
 /// A malformed IDX file: what is wrong, in one line.
 public struct IDXError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
+    /// Whether the file was refused for its size alone (more values than the limit).
+    public let exceedsLimit: Bool
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, exceedsLimit: Bool = false) {
+        self.message = message
+        self.exceedsLimit = exceedsLimit
+    }
 
     public var description: String { message }
 }

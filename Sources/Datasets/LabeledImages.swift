@@ -60,7 +60,11 @@ public struct LabeledImages: Sendable {
 /// A dataset that cannot be read: missing (EX_NOINPUT) or malformed (EX_DATAERR), with a
 /// one-line message that names the file.
 public struct DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case missing, malformed }
+    public enum Kind: Sendable {
+        case missing, malformed
+        /// Well formed, perhaps, but larger than the caller's limit allows.
+        case tooLarge
+    }
 
     public let kind: Kind
     public let message: String

@@ -38,8 +38,13 @@ public struct DataSource: Sendable {
 }
 
 extension UserError {
-    /// A dataset's error as the user's: missing input (66) or bad input (65).
+    /// A dataset's error as the user's: missing input (66) or bad input (65); a dataset
+    /// larger than the memory limit allows says how to raise it.
     init(_ error: DatasetError) {
-        self.init(error.kind == .missing ? .missingInput : .badInput, error.message)
+        switch error.kind {
+        case .missing: self.init(.missingInput, error.message)
+        case .malformed: self.init(.badInput, error.message)
+        case .tooLarge: self.init(.badInput, error.message + " (the memory limit; raise it with --memory-limit)")
+        }
     }
 }
