@@ -16,15 +16,18 @@ extension Conv2D {
     ///
     /// The values do not depend on `threads`: tiles are cut by workspace size alone and
     /// taken in order, the GEMMs inside using the threads.
+    /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
+    /// gradient returned for it is an empty tensor: a network's first layer needs only its
+    /// parameters'.
     /// - Throws: `ShapeError` when the input does not fit the layer or the output
     ///   gradient is not the shape of the output.
-    public func backward(input: Tensor, outputGradient: Tensor, threads: Int? = nil) throws(ShapeError) -> Gradients {
+    public func backward(input: Tensor, outputGradient: Tensor, threads: Int? = nil, inputGradient needsInput: Bool = true) throws(ShapeError) -> Gradients {
         let (batch, geometry) = try check(input)
         let outputShape = [batch, outChannels, geometry.height.output, geometry.width.output]
         guard outputGradient.shape == outputShape else {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this layer's output is \(outputShape)")
         }
-        var inputGradient = try Tensor(shape: input.shape)
+        var inputGradient = try Tensor(shape: needsInput ? input.shape : [0])
         var weightGradient = try Tensor(shape: weight.shape)
         if batch > 0 {
             let lowering = Lowering(self, geometry)
@@ -34,7 +37,7 @@ extension Conv2D {
                     outputGradient.withUnsafeBufferPointer { dy in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             weightGradient.withUnsafeMutableBufferPointer { dw in
-                                lowering.backward(plan, x, w, dy, dx, dw)
+                                lowering.backward(plan, x, w, dy, needsInput ? dx : nil, dw)
                             }
                         }
                     }
@@ -49,7 +52,7 @@ extension Conv2D {
 extension Lowering {
     func backward(
         _ plan: LoweringPlan, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ dy: UnsafeBufferPointer<Float>,
-        _ dx: UnsafeMutableBufferPointer<Float>, _ dw: UnsafeMutableBufferPointer<Float>
+        _ dx: UnsafeMutableBufferPointer<Float>?, _ dw: UnsafeMutableBufferPointer<Float>
     ) {
         // Each group's kernels, transposed, are packed once for all images and tiles.
         let transposedKernels = (0..<groups).map { group in
@@ -71,6 +74,7 @@ extension Lowering {
                       beta: 1, c: dw.extracting(weightSlice(group: group)), ldc: rows, threads: plan.gemmThreads)
 
                 // A pointwise kernel's column gradient is the input gradient itself.
+                guard let dx else { continue }
                 let imageGradient = dx.extracting(inputSlice(image: image, group: group))
                 let (target, ldc) = isPointwise ? (imageGradient.extracting(tile.lowerBound...), positions)
                     : (gradientWorkspace.extracting(0..<rows * tile.count), tile.count)

@@ -17,6 +17,10 @@ public protocol Module: Sendable {
     /// order of `parameters`.
     mutating func backward(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> (input: Tensor, parameters: [Tensor])
 
+    /// ∂L/∂parameters alone, for the first module of a network, whose input is data: a
+    /// module may skip computing ∂L/∂input (a convolution its second GEMM and col2im).
+    mutating func parameterGradients(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> [Tensor]
+
     /// The learned tensors, in a fixed order (a layer's weight, then its bias).
     var parameters: [Tensor] { get }
 
@@ -24,4 +28,10 @@ public protocol Module: Sendable {
     /// way a parameter changes after the module is made.
     /// - Precondition: `update` keeps every parameter's shape.
     mutating func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void)
+}
+
+extension Module {
+    public mutating func parameterGradients(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> [Tensor] {
+        try backward(input: input, output: output, outputGradient: outputGradient, threads: threads).parameters
+    }
 }

@@ -12,6 +12,10 @@ extension Conv2D: Module {
         let gradients = try backward(input: input, outputGradient: outputGradient, threads: threads)
         return (gradients.input, gradients.parameters)
     }
+
+    public func parameterGradients(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> [Tensor] {
+        try backward(input: input, outputGradient: outputGradient, threads: threads, inputGradient: false).parameters
+    }
 }
 
 extension Linear: Module {

@@ -53,6 +53,17 @@ public struct Sequential: Module {
     /// - Throws: `ShapeError` when no forward pass came before, or `outputGradient` is not
     ///   the output's shape.
     public mutating func backward(_ outputGradient: Tensor, threads: Int? = nil, observe: (_ module: Int, _ outputGradient: Tensor) -> Void) throws(ShapeError) -> Tensor {
+        try backward(outputGradient, threads: threads, inputGradient: true, observe: observe)!
+    }
+
+    /// The backward pass for training: ∂L/∂parameters into `gradients`, without ∂L/∂input
+    /// (the input is data), which spares the first module's input gradient.
+    public mutating func backwardParameters(_ outputGradient: Tensor, threads: Int? = nil) throws(ShapeError) {
+        _ = try backward(outputGradient, threads: threads, inputGradient: false) { _, _ in }
+    }
+
+    private mutating func backward(_ outputGradient: Tensor, threads: Int?, inputGradient: Bool,
+                                   observe: (_ module: Int, _ outputGradient: Tensor) -> Void) throws(ShapeError) -> Tensor? {
         guard activations.count == modules.count + 1 else {
             throw ShapeError("a network's backward pass needs its forward pass first")
         }
@@ -63,13 +74,18 @@ public struct Sequential: Module {
         var parameterGradients = [[Tensor]](repeating: [], count: modules.count)
         for index in modules.indices.reversed() {
             observe(index, gradient)
+            if index == 0 && !inputGradient {
+                parameterGradients[0] = try storedModules[0].parameterGradients(
+                    input: activations[0], output: activations[1], outputGradient: gradient, threads: threads)
+                break
+            }
             let result = try storedModules[index].backward(
                 input: activations[index], output: activations[index + 1], outputGradient: gradient, threads: threads)
             gradient = result.input
             parameterGradients[index] = result.parameters
         }
         storedGradients = parameterGradients.flatMap { $0 }
-        return gradient
+        return inputGradient ? gradient : nil
     }
 
     public mutating func backward(_ outputGradient: Tensor, threads: Int? = nil) throws(ShapeError) -> Tensor {

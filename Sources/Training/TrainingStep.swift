@@ -26,7 +26,7 @@ extension Sequential {
         clipNorm: Float? = nil, threads: Int? = nil
     ) throws(ShapeError) -> StepReport {
         let value = try loss(try forward(input, mode: .training, threads: threads))
-        _ = try backward(value.gradient, threads: threads)
+        try backwardParameters(value.gradient, threads: threads)
         let norm: Float
         if let clipNorm {
             do { norm = try clipGradients(maxNorm: clipNorm) } catch { norm = error.norm }

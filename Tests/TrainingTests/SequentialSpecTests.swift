@@ -73,3 +73,18 @@ struct TrainingDeterminismTests {
         #expect(try train(threads: 7) == one)
     }
 }
+
+struct BackwardParametersTests {
+    @Test("training's backward pass, without the input's gradient, leaves the same parameter gradients")
+    func sameGradients() throws {
+        var random = SeededGenerator(seed: 21)
+        let spec = try NetworkSpec(parsing: "input 10x10x2; conv 4 k=3; relu; maxpool 2; flatten; fc 3")
+        var network = try Sequential(spec, seed: 3)
+        let input = try random.tensor([6, 2, 10, 10])
+        let loss = try Loss.crossEntropy(logits: try network.forward(input, mode: .training), labels: [0, 1, 2, 0, 1, 2])
+        _ = try network.backward(loss.gradient)
+        let full = network.gradients
+        try network.backwardParameters(loss.gradient)
+        #expect(network.gradients == full)
+    }
+}
