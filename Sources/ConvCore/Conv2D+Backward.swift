@@ -14,8 +14,9 @@ extension Conv2D {
     /// sum over positions). col2im is the mirror of im2col: a pixel read by several
     /// windows receives the sum of their gradients.
     ///
-    /// The values do not depend on `threads`: tiles are cut by workspace size alone and
-    /// taken in order, the GEMMs inside using the threads.
+    /// The values do not depend on `threads`: tiles are cut by workspace size alone, the
+    /// weight gradient is summed in chunks of images fixed by the batch and the weight's
+    /// size, and the chunks' sums are added in order (`Lowering.partialSumsLimitBytes`).
     /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
     /// gradient returned for it is an empty tensor: a network's first layer needs only its
     /// parameters'.
@@ -37,7 +38,7 @@ extension Conv2D {
                     outputGradient.withUnsafeBufferPointer { dy in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             weightGradient.withUnsafeMutableBufferPointer { dw in
-                                lowering.backward(plan, x, w, dy, needsInput ? dx : nil, dw)
+                                lowering.backward(plan, x, w, dy, needsInput ? dx : nil, dw, threads: threads ?? availableCores)
                             }
                         }
                     }
@@ -50,38 +51,67 @@ extension Conv2D {
 }
 
 extension Lowering {
+    /// The weight gradient sums over every image of the batch. It is summed in fixed
+    /// chunks of images, each into a partial sum of its own (its images and tiles in
+    /// order), and the partial sums are then added in chunk order: the chunks depend on
+    /// the batch and the weight's size alone, so the value is the same whatever the thread
+    /// count, while the chunks run on every thread. The partial sums stay under
+    /// `partialSumsLimitBytes`.
+    static let partialSumsLimitBytes = 16 << 20
+
     func backward(
         _ plan: LoweringPlan, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ dy: UnsafeBufferPointer<Float>,
-        _ dx: UnsafeMutableBufferPointer<Float>?, _ dw: UnsafeMutableBufferPointer<Float>
+        _ dx: UnsafeMutableBufferPointer<Float>?, _ dw: UnsafeMutableBufferPointer<Float>, threads: Int
     ) {
         // Each group's kernels, transposed, are packed once for all images and tiles.
         let transposedKernels = (0..<groups).map { group in
             PackedMatrix(.transposed, rows: rows, depth: outPerGroup, a: w.extracting(weightSlice(group: group)), lda: rows)
         }
-        // The columns and their gradient, each starting on a cache line.
+        let weights = dw.count
+        let chunks = max(1, min(plan.batch, Self.partialSumsLimitBytes / max(1, weights * MemoryLayout<Float>.stride)))
+        let workers = max(1, min(threads, chunks, LoweringPlan.workspaceLimitBytes / max(1, 2 * plan.workspaceFloats * MemoryLayout<Float>.stride)))
+        let gemmThreads = workers > 1 ? 1 : threads
+        let itemsPerImage = plan.items / max(1, plan.batch)
+        // Per worker: the columns and their gradient, each starting on a cache line.
         let workspaceStride = AlignedBuffer.cacheLines(plan.workspaceFloats)
-        let workspaces = AlignedBuffer(count: workspaceStride + plan.workspaceFloats)
+        let workspaces = AlignedBuffer(count: workers * 2 * workspaceStride)
+        let partialStride = AlignedBuffer.cacheLines(weights)
+        let partials = AlignedBuffer(count: chunks * partialStride)
         workspaces.withUnsafeMutableBufferPointer { workspaces in
-            let columnsWorkspace = workspaces.extracting(0..<plan.workspaceFloats)
-            let gradientWorkspace = workspaces.extracting(workspaceStride...)
-            for item in 0..<plan.items {
-                let (image, group, tile) = plan.item(item)
-                let (columns, ldb) = columns(of: x.extracting(inputSlice(image: image, group: group)), tile: tile, workspace: columnsWorkspace)
-                let outputGradient = dy.extracting(outputSlice(image: image, group: group)).extracting(tile.lowerBound...)
+            partials.withUnsafeMutableBufferPointer { partials in
+                // Workers read x, w and dy, and write their own workspaces, their chunk's
+                // partial sum and the input gradient of their chunk's images.
+                nonisolated(unsafe) let (workspaces, partials, dx, x, dy) = (workspaces, partials, dx, x, dy)
+                shareWork(items: chunks, workers: workers) { worker, chunk in
+                    let columnsWorkspace = workspaces.extracting(worker * 2 * workspaceStride..<worker * 2 * workspaceStride + plan.workspaceFloats)
+                    let gradientWorkspace = workspaces.extracting((worker * 2 + 1) * workspaceStride..<(worker * 2 + 1) * workspaceStride + plan.workspaceFloats)
+                    let partial = partials.extracting(chunk * partialStride..<chunk * partialStride + weights)
+                    partial.initialize(repeating: 0)
+                    let images = (chunk * plan.batch / chunks)..<((chunk + 1) * plan.batch / chunks)
+                    for item in (images.lowerBound * itemsPerImage)..<(images.upperBound * itemsPerImage) {
+                        let (image, group, tile) = plan.item(item)
+                        let (columns, ldb) = columns(of: x.extracting(inputSlice(image: image, group: group)), tile: tile, workspace: columnsWorkspace)
+                        let outputGradient = dy.extracting(outputSlice(image: image, group: group)).extracting(tile.lowerBound...)
 
-                sgemm(.asStored, .transposed, m: outPerGroup, n: rows, k: tile.count,
-                      a: outputGradient, lda: positions, b: columns, ldb: ldb,
-                      beta: 1, c: dw.extracting(weightSlice(group: group)), ldc: rows, threads: plan.gemmThreads)
+                        sgemm(.asStored, .transposed, m: outPerGroup, n: rows, k: tile.count,
+                              a: outputGradient, lda: positions, b: columns, ldb: ldb,
+                              beta: 1, c: partial.extracting(weightSlice(group: group)), ldc: rows, threads: gemmThreads)
 
-                // A pointwise kernel's column gradient is the input gradient itself.
-                guard let dx else { continue }
-                let imageGradient = dx.extracting(inputSlice(image: image, group: group))
-                let (target, ldc) = isPointwise ? (imageGradient.extracting(tile.lowerBound...), positions)
-                    : (gradientWorkspace.extracting(0..<rows * tile.count), tile.count)
-                sgemm(transposedKernels[group], .asStored, n: tile.count, b: outputGradient, ldb: positions,
-                      c: target, ldc: ldc, threads: plan.gemmThreads)
-                if !isPointwise {
-                    im2col.fold(UnsafeBufferPointer(target), positions: tile, into: imageGradient)
+                        // A pointwise kernel's column gradient is the input gradient itself.
+                        guard let dx else { continue }
+                        let imageGradient = dx.extracting(inputSlice(image: image, group: group))
+                        let (target, ldc) = isPointwise ? (imageGradient.extracting(tile.lowerBound...), positions)
+                            : (gradientWorkspace.extracting(0..<rows * tile.count), tile.count)
+                        sgemm(transposedKernels[group], .asStored, n: tile.count, b: outputGradient, ldb: positions,
+                              c: target, ldc: ldc, threads: gemmThreads)
+                        if !isPointwise {
+                            im2col.fold(UnsafeBufferPointer(target), positions: tile, into: imageGradient)
+                        }
+                    }
+                }
+                for chunk in 0..<chunks {
+                    let partial = partials.extracting(chunk * partialStride..<chunk * partialStride + weights)
+                    for index in 0..<weights { dw[index] += partial[index] }
                 }
             }
         }

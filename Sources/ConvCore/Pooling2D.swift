@@ -117,12 +117,15 @@ public struct Pooling2D: Sendable {
 
         /// The pixel of the window at `origin` with the largest value: the first on a tie,
         /// a NaN if there is one (as PyTorch's max pooling).
+        @inline(__always)
         func winner(_ values: UnsafeBufferPointer<Float>, _ origin: Int) -> Int {
-            var best = origin
+            var (best, largest) = (origin, values[origin])
             for i in 0..<kernelHeight {
                 let row = origin + i * inputWidth
-                for pixel in row..<row + kernelWidth where values[pixel] > values[best] || values[pixel].isNaN && !values[best].isNaN {
-                    best = pixel
+                for pixel in row..<row + kernelWidth {
+                    // Larger, or a NaN where the best is not one: `!(v <= largest)` holds for both.
+                    let value = values[pixel]
+                    if !(value <= largest) && !largest.isNaN { (best, largest) = (pixel, value) }
                 }
             }
             return best

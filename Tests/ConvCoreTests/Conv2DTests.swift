@@ -251,3 +251,20 @@ struct Conv2DTests {
         #expect(throws: ShapeError.self) { try conv.backward(input: Tensor(shape: [1, 3, 8, 8]), outputGradient: Tensor(shape: [1, 2, 3, 3])) }
     }
 }
+
+struct Conv2DBackwardThreadsTests {
+    @Test("the backward pass gives the same bits on 1, 2 and 5 threads: the weight gradient is summed in fixed chunks of images")
+    func sameBits() throws {
+        var random = SeededGenerator(seed: 8)
+        let conv = try Conv2D(weight: try random.tensor([6, 3, 3, 3]), bias: try random.tensor([6]), padding: .explicit(Size2D(1)))
+        let input = try random.tensor([9, 3, 12, 10])
+        let upstream = try random.tensor([9, 6, 12, 10])
+        let one = try conv.backward(input: input, outputGradient: upstream, threads: 1)
+        for threads in [2, 5] {
+            let many = try conv.backward(input: input, outputGradient: upstream, threads: threads)
+            #expect(many.weight == one.weight && many.input == one.input && many.bias == one.bias, "\(threads) threads")
+        }
+        let parametersOnly = try conv.backward(input: input, outputGradient: upstream, threads: 2, inputGradient: false)
+        #expect(parametersOnly.weight == one.weight && parametersOnly.input.count == 0)
+    }
+}
