@@ -44,7 +44,7 @@ struct NetworkSpecTests {
         ("input 32x32x3\nconv 6 k=3 g=0", 2, 14, "expected a whole number ≥ 1 for g, got '0'"),
         ("input 32x32x3\nconv 6 k=3 7", 2, 12, "expected key=value after the options, got '7'"),
         ("input 32x32x3\nrelu now", 2, 6, "unexpected 'now' after relu"),
-        ("input 32x32x3; dense 10", 1, 16, "unknown layer 'dense': expected input, conv, relu, tanh, sigmoid, leakyrelu, softmax, maxpool, avgpool, flatten, fc, batchnorm or dropout"),
+        ("input 32x32x3; dense 10", 1, 16, "unknown layer 'dense': expected input, conv, relu, tanh, sigmoid, leakyrelu, softmax, maxpool, avgpool, flatten, fc, local, batchnorm or dropout"),
         ("input 32", 1, 7, "expected an input size width×height×channels such as 224x224x3, got '32'"),
         ("input 32x32x3\nmaxpool s=2", 2, 1, "maxpool needs the pooling window, K or KWxKH after it"),
     ])
