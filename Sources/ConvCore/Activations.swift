@@ -55,8 +55,15 @@ public enum Activation: String, CaseIterable, Sendable {
         }
     }
 
+    /// f applied to every value; the switch is taken once, outside the loop, so that the
+    /// common activations run as plain loops.
     public func forward(_ input: Tensor) -> Tensor {
-        self == .identity ? input : input.map(callAsFunction)
+        switch self {
+        case .identity: input
+        case .relu: input.map { max(0, $0) }
+        case .leakyReLU: input.map { $0 > 0 ? $0 : Self.leakySlope * $0 }
+        case .sigmoid, .tanh: input.map(callAsFunction)
+        }
     }
 
     /// ∂L/∂input = ∂L/∂output ⊙ f′(input), given the forward pass's input and output.
@@ -69,7 +76,12 @@ public enum Activation: String, CaseIterable, Sendable {
         gradient.withUnsafeMutableBufferPointer { gradient in
             input.withUnsafeBufferPointer { x in
                 output.withUnsafeBufferPointer { y in
-                    for i in gradient.indices { gradient[i] *= derivative(at: x[i], output: y[i]) }
+                    switch self {
+                    case .identity: break
+                    case .relu: for i in gradient.indices { gradient[i] *= x[i] > 0 ? 1 : 0 }
+                    case .leakyReLU: for i in gradient.indices { gradient[i] *= x[i] > 0 ? 1 : Self.leakySlope }
+                    case .sigmoid, .tanh: for i in gradient.indices { gradient[i] *= derivative(at: x[i], output: y[i]) }
+                    }
                 }
             }
         }
