@@ -30,14 +30,14 @@ struct Im2Col {
         let stride = geometry.width.stride
         forEachRun(positions: positions) { row, run in
             let target = columns + row * positions.count + run.column
-            target.update(repeating: 0, count: run.before)
+            if run.before > 0 { target.update(repeating: 0, count: run.before) }
             let source = image + run.input
             if stride == 1 {
                 (target + run.before).update(from: source, count: run.inside)
             } else {
                 for t in 0..<run.inside { target[run.before + t] = source[t * stride] }
             }
-            (target + run.before + run.inside).update(repeating: 0, count: run.after)
+            if run.after > 0 { (target + run.before + run.inside).update(repeating: 0, count: run.after) }
         }
     }
 
