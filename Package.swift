@@ -55,6 +55,9 @@ let simdSettings: [SwiftSetting] = useAVX2FMA
 
 let package = Package(
     name: "conv-demo",
+    // macOS 13 for the Foundation the package reads files with (FileHandle.read(upToCount:),
+    // NSLock.withLock); Swift 6's toolchains run on later macOS releases anyway.
+    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "conv-demo", targets: ["conv-demo"]),
         .library(name: "SeededRandom", targets: ["SeededRandom"]),

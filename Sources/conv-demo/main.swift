@@ -5,7 +5,8 @@ import Foundation
 // worse, written.
 var arguments: [String] = []
 for index in 1..<Int(CommandLine.argc) {
-    guard let word = CommandLine.unsafeArgv[index].flatMap({ String(validatingCString: $0) }) else {
+    guard let pointer = CommandLine.unsafeArgv[index],
+          let word = String(data: Data(bytes: pointer, count: strlen(pointer)), encoding: .utf8) else {  // nil unless UTF-8
         exit(failOnEncoding(argument: index))
     }
     arguments.append(word)

@@ -32,7 +32,7 @@ enum TextFile {
         guard bytes.count <= maximumBytes else {
             throw UserError(.badInput, "\(what) '\(path)' has more than \(grouped(maximumBytes)) bytes; it is not one")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = String(data: Data(bytes), encoding: .utf8) else {  // nil for bytes that are not UTF-8
             throw UserError(.badInput, "\(what) '\(path)' is not UTF-8 text")
         }
         if let nul = text.firstIndex(of: "\0") {
