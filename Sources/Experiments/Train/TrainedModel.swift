@@ -45,22 +45,7 @@ public struct TrainedModel: Sendable {
     }
 }
 
-/// A binary input read whole, with a byte cap applied while reading.
+/// A binary input (a checkpoint, an image) read whole with `readCapped`.
 func readBinary(_ path: String, what: String, maximumBytes: Int) throws(UserError) -> [UInt8] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-          let handle = FileHandle(forReadingAtPath: path) else {
-        throw UserError(.missingInput, "cannot read \(what) '\(path)'")
-    }
-    defer { try? handle.close() }
-    var bytes: [UInt8] = []
-    while true {
-        let chunk: Data?
-        do { chunk = try handle.read(upToCount: 1 << 20) } catch { throw UserError(.missingInput, "cannot read \(what) '\(path)'") }
-        guard let chunk, !chunk.isEmpty else { return bytes }
-        bytes += chunk
-        guard bytes.count <= maximumBytes else {
-            throw UserError(.badInput, "\(what) '\(path)' has more than \(binaryBytes(Double(maximumBytes))) (raise --memory-limit)")
-        }
-    }
+    try readCapped(path, what: what, maximumBytes: maximumBytes, tooLarge: "\(binaryBytes(Double(maximumBytes))) (raise --memory-limit)")
 }
