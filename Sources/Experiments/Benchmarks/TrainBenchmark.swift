@@ -29,9 +29,8 @@ public struct TrainBenchmark: Sendable {
         } catch {
             throw model.error(error)
         }
-        guard case .image(let size, let channels) = summary.input, case .features(let classes)? = summary.rows.last?.output else {
-            throw UserError(.usage, "\(model.description): the network must take an image and end in one output per class")
-        }
+        let classifier = try ClassifierShape(summary, of: model)
+        let (size, channels, classes) = (classifier.size, classifier.channels, classifier.classes)
         var random = SeededGenerator(seed: 1)
         let input = try shape { () throws(ShapeError) in
             try Tensor(shape: [batch, channels, size.height, size.width], scalars: random.floats(batch * channels * size.width * size.height, in: 0..<1))

@@ -1,5 +1,6 @@
 import ConvCore
 import Datasets
+import Reporting
 import Training
 
 /// How a network does on a set of images, in evaluation mode: the mean cross-entropy, the
@@ -33,6 +34,21 @@ public struct Evaluation: Sendable {
         let correct = (0..<classes).reduce(0) { $0 + confusion[$1][$1] }
         accuracy = data.count == 0 ? 0 : Double(correct) / Double(data.count)
         self.confusion = confusion
+    }
+}
+
+extension Evaluation {
+    /// The confusion matrix as a table: a row per true class, a column per prediction
+    /// (· for 0), and each class's accuracy.
+    /// - Parameter names: one per class.
+    func confusionTable(names: [String]) -> String {
+        var table = TextTable([("true \\ predicted", .right)] + names.map { ($0, .right) } + [("accuracy", .right)])
+        for (row, counts) in confusion.enumerated() {
+            let total = counts.reduce(0, +)
+            table.append([names[row]] + counts.map { $0 == 0 ? "·" : "\($0)" }
+                         + [total == 0 ? "—" : fixed(100 * Double(counts[row]) / Double(total), 2) + "%"])
+        }
+        return table.rendered()
     }
 }
 

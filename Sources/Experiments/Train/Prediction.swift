@@ -35,10 +35,9 @@ extension TrainedModel {
     /// `invert`, for dark ink on white paper), centred on the input's size, in evaluation mode.
     /// - Parameter classNames: names of the classes, by index (the digits by default).
     public func predict(_ files: [String], invert: Bool, classNames: [String]? = nil, threads: Int?) throws(UserError) -> PredictionResult {
-        guard case .image(let size, let channels) = summary.input, case .features(let classes)? = summary.rows.last?.output else {
-            throw UserError(.usage, "\(model.description): the network must take an image and end in one output per class")
-        }
-        let names = classNames ?? (0..<classes).map(String.init)
+        let classifier = try ClassifierShape(summary, of: model)
+        let (size, channels) = (classifier.size, classifier.channels)
+        let names = classifier.names(classNames ?? [])
         var network = self.network
         var results: [PredictionResult.Image] = []
         for file in files {
@@ -66,7 +65,7 @@ extension TrainedModel {
             let exponentials = logits.map { Foundation.exp($0 - largest) }
             let total = exponentials.reduce(0, +)
             let ranked = exponentials.indices.sorted { (exponentials[$0], $1) > (exponentials[$1], $0) }
-            results.append(.init(file: file, top: ranked.prefix(3).map { (name: $0 < names.count ? names[$0] : "\($0)", probability: exponentials[$0] / total) }))
+            results.append(.init(file: file, top: ranked.prefix(3).map { (name: names[$0], probability: exponentials[$0] / total) }))
         }
         return PredictionResult(model: self, images: results)
     }

@@ -60,17 +60,12 @@ public struct TrainExperiment: Sendable {
     /// Trains, printing progress, and returns every epoch's measurements and the network.
     public func run(progress: (String) -> Void) throws(UserError) -> TrainResult {
         var (network, summary) = try network()
-        guard case .image(let size, let channels) = summary.input else {
-            throw UserError(.usage, "\(model.description): the network's input must be an image (width × height × channels)")
-        }
-        guard case .features(let classes)? = summary.rows.last?.output else {
-            throw UserError(.usage, "\(model.description): the network must end in flat outputs, one per class (fc N)")
-        }
+        let classifier = try ClassifierShape(summary, of: model)
         progress("reading the data…")
         try checkMemory(summary, batch: batch)
-        var train = try load(.train, size: size, channels: channels, classes: classes)
+        var train = try data.load(.train, for: classifier, memoryLimit: memoryLimit)
         if let limit { train = train.prefix(limit) }
-        let test = try load(.test, size: size, channels: channels, classes: classes)
+        let test = try data.load(.test, for: classifier, memoryLimit: memoryLimit)
 
         var optimizer = SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, decaysBiases: false)
         var random = SeededGenerator(seed: seed &+ 1)
@@ -92,25 +87,12 @@ public struct TrainExperiment: Sendable {
             }
             let seconds = Date().timeIntervalSince(start)
             progress("epoch \(epoch)/\(self.epochs): evaluating…")
-            let trainResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: train, classes: classes, threads: threads) }
-            let testResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: test, classes: classes, threads: threads) }
+            let trainResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: train, classes: classifier.classes, threads: threads) }
+            let testResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: test, classes: classifier.classes, threads: threads) }
             epochs.append(Epoch(epoch: epoch, train: trainResult, test: testResult, seconds: seconds, imagesPerSecond: Double(train.count) / seconds))
         }
-        return TrainResult(experiment: self, summary: summary, network: network, classNames: train.classes, trainImages: train.count,
-                           testImages: test.count, size: size, channels: channels, classes: classes, epochs: epochs)
-    }
-
-    /// A split, centred on the network's input, its labels checked against its outputs.
-    func load(_ split: DatasetFolder.Split, size: Size2D, channels: Int, classes: Int) throws(UserError) -> LabeledImages {
-        let images = try data.load(split, memoryLimit: memoryLimit)
-        if let label = images.labels.first(where: { $0 >= classes }) {
-            throw UserError(.badInput, "\(data.folder.path) (\(split.rawValue)): label \(label), but the network has \(classes) outputs, one per class")
-        }
-        do {
-            return try images.centred(on: size, channels: channels)
-        } catch {
-            throw UserError(.badInput, "\(data.folder.path) (\(split.rawValue)): \(error.message)")
-        }
+        return TrainResult(experiment: self, summary: summary, network: network, classNames: classifier.names(train.classes), trainImages: train.count,
+                           testImages: test.count, size: classifier.size, channels: classifier.channels, classes: classifier.classes, epochs: epochs)
     }
 
     /// The activations a training step keeps, and the weights with their gradients and

@@ -10,6 +10,7 @@ public struct TrainResult: Report, Sendable {
     public let experiment: TrainExperiment
     public let summary: NetworkSummary
     public let network: Sequential
+    /// One name per output of the network.
     public let classNames: [String]
     public let trainImages: Int
     public let testImages: Int
@@ -32,13 +33,7 @@ public struct TrainResult: Report, Sendable {
             table.append(["\(epoch.epoch)", fixed(epoch.train.loss, 4), percent(epoch.train.accuracy), fixed(epoch.test.loss, 4),
                           percent(epoch.test.accuracy), fixed(epoch.seconds, 1), grouped(Int(epoch.imagesPerSecond.rounded()))])
         }
-        var confusion = TextTable([("true \\ predicted", .right)] + classNames.prefix(classes).map { ($0, .right) } + [("accuracy", .right)])
-        for (row, counts) in final.confusion.enumerated() {
-            let total = counts.reduce(0, +)
-            confusion.append([row < classNames.count ? classNames[row] : "\(row)"] + counts.map { $0 == 0 ? "·" : "\($0)" }
-                             + [total == 0 ? "—" : percent(Double(counts[row]) / Double(total))])
-        }
-        let pairs = confusedPairs.prefix(3).map { "\(name($0.true)) taken for \(name($0.predicted)) \($0.count)×" }
+        let pairs = confusedPairs.prefix(3).map { "\(classNames[$0.true]) taken for \(classNames[$0.predicted]) \($0.count)×" }
         return """
             train: \(e.model.description), \(grouped(summary.totalParameters)) parameters, on \(e.data.name): \(grouped(trainImages)) training and \(grouped(testImages)) test images, \(size.width)×\(size.height)×\(channels), \(classes) classes
             SGD, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), weight decay \(decimal(e.weightDecay)), batch \(e.batch), \(e.epochs) epochs, init \(e.initialization.rawValue), seed \(e.seed)
@@ -47,13 +42,11 @@ public struct TrainResult: Report, Sendable {
             test accuracy \(percent(final.accuracy)) (\(grouped(final.confusion.indices.reduce(0) { $0 + final.confusion[$1][$1] }))/\(grouped(final.images)))
 
             confusion on the test set (rows: true class, columns: predicted; · for 0):
-            \(confusion.rendered())
+            \(final.confusionTable(names: classNames))
             most confused: \(pairs.isEmpty ? "none" : pairs.joined(separator: ", "))
             \(saved.map { "saved: \($0)\n" } ?? "")\(experiment.plotFile.map { "plot: \(shownPath($0)) (loss and accuracy per epoch)\n" } ?? "")
             """
     }
-
-    private func name(_ index: Int) -> String { index < classNames.count ? classNames[index] : "\(index)" }
 
     /// Off-diagonal cells of the test confusion matrix, largest first.
     var confusedPairs: [(true: Int, predicted: Int, count: Int)] {
