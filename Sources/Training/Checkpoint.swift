@@ -26,15 +26,9 @@ public enum Checkpoint {
         func put(_ name: String, _ tensor: Tensor) { tensors[name] = TensorEntry(floats: tensor.scalars, shape: tensor.shape) }
         for (index, module) in network.modules.enumerated() {
             switch module {
-            case let conv as Conv2D:
-                put("\(index).weight", conv.weight)
-                if let bias = conv.bias { put("\(index).bias", bias) }
-            case let linear as Linear:
-                put("\(index).weight", linear.weight)
-                if let bias = linear.bias { put("\(index).bias", bias) }
-            case let local as LocallyConnected2D:
-                put("\(index).weight", local.weight)
-                if let bias = local.bias { put("\(index).bias", bias) }
+            case is Conv2D, is Linear, is LocallyConnected2D:
+                // Their parameters are the weight, then the bias if there is one.
+                for (name, tensor) in zip(["weight", "bias"], module.parameters) { put("\(index).\(name)", tensor) }
             case let norm as BatchNorm:
                 put("\(index).weight", norm.weight)
                 put("\(index).bias", norm.bias)
@@ -79,12 +73,10 @@ public enum Checkpoint {
         var loaded: [Int: [Tensor]] = [:]
         for index in network.modules.indices {
             switch network.modules[index] {
-            case let conv as Conv2D:
-                loaded[index] = [try floats("\(index).weight")] + (conv.bias == nil ? [] : [try floats("\(index).bias")])
-            case let linear as Linear:
-                loaded[index] = [try floats("\(index).weight")] + (linear.bias == nil ? [] : [try floats("\(index).bias")])
-            case let local as LocallyConnected2D:
-                loaded[index] = [try floats("\(index).weight")] + (local.bias == nil ? [] : [try floats("\(index).bias")])
+            case is Conv2D, is Linear, is LocallyConnected2D:
+                var tensors: [Tensor] = []
+                for name in ["weight", "bias"].prefix(network.modules[index].parameters.count) { tensors.append(try floats("\(index).\(name)")) }
+                loaded[index] = tensors
             case is BatchNorm:
                 loaded[index] = [try floats("\(index).weight"), try floats("\(index).bias")]
                 let count: Int64

@@ -97,18 +97,25 @@ extension NetworkSpec.Layer {
         }
     }
 
+    /// A windowed layer's description, then the settings that differ from the defaults:
+    /// "conv 64, 3×3", "stride 2×2", "padding 1×1", "dilation 2×2".
+    private static func windowed(_ head: String, stride: Size2D, padding: Padding, dilation: Size2D) -> [String] {
+        var parts = [head]
+        if stride != Size2D(1) { parts.append("stride \(stride)") }
+        switch padding {
+        case .explicit(let size) where size != Size2D(0): parts.append("padding \(size)")
+        case .same: parts.append("padding same")
+        default: break
+        }
+        if dilation != Size2D(1) { parts.append("dilation \(dilation)") }
+        return parts
+    }
+
     /// The layer and its hyperparameters, sizes width × height: "conv 64, 3×3, padding 1×1".
     var text: String {
         switch self {
         case .convolution(let filters, let kernel, let stride, let padding, let dilation, let groups, let bias):
-            var parts = ["conv \(filters), \(kernel)"]
-            if stride != Size2D(1) { parts.append("stride \(stride)") }
-            switch padding {
-            case .explicit(let size) where size != Size2D(0): parts.append("padding \(size)")
-            case .same: parts.append("padding same")
-            default: break
-            }
-            if dilation != Size2D(1) { parts.append("dilation \(dilation)") }
+            var parts = Self.windowed("conv \(filters), \(kernel)", stride: stride, padding: padding, dilation: dilation)
             if groups != 1 { parts.append("groups \(groups)") }
             if !bias { parts.append("no bias") }
             return parts.joined(separator: ", ")
@@ -117,14 +124,7 @@ extension NetworkSpec.Layer {
         case .fullyConnected(let features, let bias):
             return "fc \(grouped(features))" + (bias ? "" : ", no bias")
         case .locallyConnected(let filters, let kernel, let stride, let padding, let dilation, let bias):
-            var parts = ["local \(filters), \(kernel)"]
-            if stride != Size2D(1) { parts.append("stride \(stride)") }
-            switch padding {
-            case .explicit(let size) where size != Size2D(0): parts.append("padding \(size)")
-            case .same: parts.append("padding same")
-            default: break
-            }
-            if dilation != Size2D(1) { parts.append("dilation \(dilation)") }
+            var parts = Self.windowed("local \(filters), \(kernel)", stride: stride, padding: padding, dilation: dilation)
             if !bias { parts.append("no bias") }
             return parts.joined(separator: ", ")
         case .dropout(let probability):
