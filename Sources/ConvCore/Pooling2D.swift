@@ -124,8 +124,11 @@ public struct Pooling2D: Sendable {
                 let row = origin + i * inputWidth
                 for pixel in row..<row + kernelWidth {
                     // Larger, or a NaN where the best is not one: `!(v <= largest)` holds for both.
+                    // Selects, not a branch: which pixel wins is a coin toss on real data.
                     let value = values[pixel]
-                    if !(value <= largest) && !largest.isNaN { (best, largest) = (pixel, value) }
+                    let wins = !(value <= largest) && largest == largest
+                    best = wins ? pixel : best
+                    largest = wins ? value : largest
                 }
             }
             return best

@@ -36,6 +36,18 @@ struct Pooling2DTests {
         #expect(spread.scalars == [0.25, 0.25, 0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 0.75, 0.75, 1, 1, 0.75, 0.75, 1, 1])
     }
 
+    @Test("a NaN wins its window, wherever it stands in it, as in PyTorch; the gradient goes to it")
+    func notANumber() throws {
+        for position in 0..<4 {
+            var scalars: [Float] = [1, 2, 3, 4]
+            scalars[position] = .nan
+            let window = try Tensor(shape: [1, 1, 2, 2], scalars: scalars)
+            #expect(try Pooling2D(.max)(window).scalars[0].isNaN, "NaN at \(position)")
+            let routed = try Pooling2D(.max).backward(input: window, outputGradient: Tensor(shape: [1, 1, 1, 1], scalars: [5]))
+            #expect(routed.scalars == (0..<4).map { $0 == position ? 5 : 0 }, "NaN at \(position)")
+        }
+    }
+
     @Test("gradients agree with finite differences (random inputs have no ties)")
     func finiteDifferences() throws {
         var random = SeededGenerator(seed: 4)
