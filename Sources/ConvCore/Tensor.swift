@@ -59,10 +59,17 @@ public struct Tensor: Equatable, Sendable {
         try Tensor(shape: shape, scalars: scalars)
     }
 
-    /// `transform` applied to every scalar; the shape stays.
+    /// `transform` applied to every scalar; the shape stays. Inlined, so that a simple
+    /// transform (ReLU's `max(0, x)`) becomes a vector loop rather than a call per scalar.
+    @inline(__always)
     public func map(_ transform: (Float) -> Float) -> Tensor {
         var result = self
-        result.storage = storage.map(transform)
+        result.storage = [Float](unsafeUninitializedCapacity: storage.count) { buffer, initialized in
+            storage.withUnsafeBufferPointer { source in
+                for index in source.indices { buffer[index] = transform(source[index]) }
+            }
+            initialized = storage.count
+        }
         return result
     }
 
