@@ -33,7 +33,7 @@ struct Im2Col {
             if run.before > 0 { target.update(repeating: 0, count: run.before) }
             let source = image + run.input
             if stride == 1 {
-                (target + run.before).update(from: source, count: run.inside)
+                copy(run.inside, from: source, to: target + run.before)
             } else {
                 for t in 0..<run.inside { target[run.before + t] = source[t * stride] }
             }
@@ -51,7 +51,47 @@ struct Im2Col {
         forEachRun(positions: positions) { row, run in
             let source = columns + row * positions.count + run.column + run.before
             let target = image + run.input
-            for t in 0..<run.inside { target[t * stride] += source[t] }
+            if stride == 1 {
+                add(run.inside, from: source, to: target)
+            } else {
+                for t in 0..<run.inside { target[t * stride] += source[t] }
+            }
+        }
+    }
+
+    /// Copies `count` floats eight at a time: a run is one output row, often 5 to 30
+    /// floats, too short for a call to `memmove` to pay for itself. A run of eight or more
+    /// ends with the last eight floats, overlapping what was copied already (the image and
+    /// the matrix never overlap), rather than with a scalar tail.
+    @inline(__always)
+    private func copy(_ count: Int, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>) {
+        @inline(__always) func eight(_ t: Int) {
+            UnsafeMutableRawPointer(target + t).storeBytes(of: UnsafeRawPointer(source + t).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        }
+        guard count >= 8 else {
+            for t in 0..<count { target[t] = source[t] }
+            return
+        }
+        var t = 0
+        while t + 8 <= count {
+            eight(t)
+            t += 8
+        }
+        if t < count { eight(count - 8) }
+    }
+
+    /// Adds `count` floats onto `target`, eight at a time.
+    @inline(__always)
+    private func add(_ count: Int, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>) {
+        var t = 0
+        while t + 8 <= count {
+            let sum = UnsafeRawPointer(target + t).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(source + t).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + t).storeBytes(of: sum, as: SIMD8<Float>.self)
+            t += 8
+        }
+        while t < count {
+            target[t] += source[t]
+            t += 1
         }
     }
 
@@ -77,28 +117,36 @@ struct Im2Col {
 
     /// Visits, for every kernel tap (its row of the column matrix) and every output row
     /// that `positions` touches, the run of positions in that row: the index arithmetic
-    /// that `unfold` and `fold` share.
+    /// that `unfold` and `fold` share. What depends only on the tap's column (which
+    /// outputs read inside the image) is found once per call, what depends on the input
+    /// row once per row; the arithmetic wraps rather than checks, since the geometry has
+    /// already bounded every index by the image's size.
     @inline(__always)
     private func forEachRun(positions: Range<Int>, _ body: (_ row: Int, _ run: Run) -> Void) {
         let (h, w) = (geometry.height, geometry.width)
         let segments = rowSegments(positions)
+        let columns = (0..<w.kernel).map { j in
+            let first = w.dilation &* j &- w.padBefore  // input column read at x = 0
+            return (first: first, inside: outputsInside(first: first, stride: w.stride, input: w.input, outputs: w.output))
+        }
         for c in 0..<channels {
             for i in 0..<h.kernel {
-                for j in 0..<w.kernel {
-                    let row = (c * h.kernel + i) * w.kernel + j
-                    let firstColumn = w.dilation * j - w.padBefore  // input column read at x = 0
-                    let inside = outputsInside(first: firstColumn, stride: w.stride, input: w.input, outputs: w.output)
-                    for segment in segments {
-                        let (x0, x1) = (segment.columns.lowerBound, segment.columns.upperBound)
-                        let inputRow = segment.y * h.stride - h.padBefore + i * h.dilation
-                        if inputRow < 0 || inputRow >= h.input {
-                            body(row, Run(column: segment.offset, before: x1 - x0, inside: 0, after: 0, input: 0))
-                        } else {
-                            let start = min(max(x0, inside.lowerBound), x1), end = max(min(x1, inside.upperBound), start)
-                            let input = (c * h.input + inputRow) * w.input + start * w.stride + firstColumn
-                            body(row, Run(column: segment.offset, before: start - x0, inside: end - start, after: x1 - end,
-                                          input: end > start ? input : 0))
+                let firstRow = (c &* h.kernel &+ i) &* w.kernel
+                for segment in segments {
+                    let (x0, x1) = (segment.columns.lowerBound, segment.columns.upperBound)
+                    let inputRow = segment.y &* h.stride &- h.padBefore &+ i &* h.dilation
+                    guard inputRow >= 0 && inputRow < h.input else {
+                        for j in 0..<w.kernel {
+                            body(firstRow &+ j, Run(column: segment.offset, before: x1 &- x0, inside: 0, after: 0, input: 0))
                         }
+                        continue
+                    }
+                    let rowStart = (c &* h.input &+ inputRow) &* w.input
+                    for j in 0..<w.kernel {
+                        let (first, inside) = columns[j]
+                        let start = min(max(x0, inside.lowerBound), x1), end = max(min(x1, inside.upperBound), start)
+                        body(firstRow &+ j, Run(column: segment.offset, before: start &- x0, inside: end &- start, after: x1 &- end,
+                                                input: end > start ? rowStart &+ start &* w.stride &+ first : 0))
                     }
                 }
             }
