@@ -41,11 +41,14 @@ public struct Pooling2D: Sendable {
         let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
         return try Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], unsafeUninitialized: { output in
             input.withUnsafeBufferPointer { x in
-                windows.forEach { window, origin in
-                    switch kind {
-                    case .max: output[window] = x[windows.winner(x, origin)]
-                    case .average: output[window] = windows.sum(x, origin) / windows.area
+                switch kind {
+                case .max:
+                    windows.forEachGroup { first, count, origin in
+                        let largest = windows.largest(x, origin, count)
+                        for lane in 0..<count { output[first + lane] = largest[lane] }
                     }
+                case .average:
+                    windows.forEach { window, origin in output[window] = windows.sum(x, origin) / windows.area }
                 }
             }
         })
@@ -113,6 +116,49 @@ public struct Pooling2D: Sendable {
                     }
                 }
             }
+        }
+
+        /// The windows of each output row, eight at a time: the first window's index, how
+        /// many there are (eight, or fewer at the row's end) and the first one's top-left
+        /// pixel; the next ones start `strideWidth` pixels apart.
+        @inline(__always)
+        func forEachGroup(_ body: (_ first: Int, _ count: Int, _ origin: Int) -> Void) {
+            var window = 0
+            for plane in 0..<planes {
+                for y in 0..<outputHeight {
+                    let row = (plane * inputHeight + y * strideHeight) * inputWidth
+                    for x in Swift.stride(from: 0, to: outputWidth, by: 8) {
+                        let count = min(8, outputWidth - x)
+                        body(window, count, row + x * strideWidth)
+                        window += count
+                    }
+                }
+            }
+        }
+
+        /// The largest value of each of `count` ≤ 8 windows starting at `origin`, one per
+        /// lane (a NaN if the window has one): the windows side by side in a vector, so
+        /// that each pixel of the window costs one comparison for eight windows.
+        @inline(__always)
+        func largest(_ values: UnsafeBufferPointer<Float>, _ origin: Int, _ count: Int) -> SIMD8<Float> {
+            var largest = lanes(values, origin, count)
+            for i in 0..<kernelHeight {
+                for j in 0..<kernelWidth where i > 0 || j > 0 {
+                    let candidates = lanes(values, origin + i * inputWidth + j, count)
+                    // Larger, or a NaN where the best is not one: `!(v <= largest)` holds for both.
+                    largest.replace(with: candidates, where: .!(candidates .<= largest) .& (largest .== largest))
+                }
+            }
+            return largest
+        }
+
+        /// The pixel at `start` of each of `count` windows, one per lane; lanes past
+        /// `count` repeat the last window's, so nothing outside the plane is read.
+        @inline(__always)
+        private func lanes(_ values: UnsafeBufferPointer<Float>, _ start: Int, _ count: Int) -> SIMD8<Float> {
+            var result = SIMD8<Float>()
+            for lane in 0..<8 { result[lane] = values[start + min(lane, count - 1) * strideWidth] }
+            return result
         }
 
         /// The pixel of the window at `origin` with the largest value: the first on a tie,
