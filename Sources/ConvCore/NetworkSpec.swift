@@ -8,6 +8,7 @@
 ///     maxpool 2 s=2 | avgpool 2 s=2            # s defaults to the kernel size
 ///     flatten
 ///     fc 4096 bias=true
+///     reshape 28x28x6                          # flat features back into maps, width × height × channels
 ///     local 16 k=5 s=1 p=0 d=1 bias=true       # a convolution's windows, a kernel per position
 ///     batchnorm                                # per channel of an image, per feature after fc
 ///     dropout 0.5                              # the probability of zeroing, 0 ≤ P < 1
@@ -29,6 +30,9 @@ public struct NetworkSpec: Sendable {
         case dropout(Float)
         /// A locally connected layer: the windows of `convolution`, nothing shared.
         case locallyConnected(filters: Int, kernel: Size2D, stride: Size2D, padding: Padding, dilation: Size2D, bias: Bool)
+        /// Flat features seen again as maps of this size (PyTorch's `nn.Unflatten(1, (C, H, W))`),
+        /// so that a fully-connected layer can stand where a convolution stood.
+        case reshape(Size2D, channels: Int)
     }
 
     /// A layer and where it was written (line and column from 1).
@@ -68,6 +72,15 @@ public struct NetworkSpec: Sendable {
         func error(_ message: String) -> SpecError { SpecError(line: line, column: column, message: message) }
     }
 
+    /// width×height×channels (× 1 if left out), each at least 1.
+    private static func imageSize(_ word: Word, of what: String) throws(SpecError) -> (Size2D, channels: Int) {
+        let parts = sizeParts(word.text)
+        guard (2...3).contains(parts.count), let width = positiveInteger(parts[0]), let height = positiveInteger(parts[1]),
+              let channels = parts.count == 3 ? positiveInteger(parts[2]) : 1
+        else { throw word.error("expected \(what) width×height×channels such as 224x224x3, got '\(word.text)'") }
+        return (Size2D(height: height, width: width), channels)
+    }
+
     private static func words(_ characters: ArraySlice<Character>, line: Int) -> [Word] {
         var words: [Word] = []
         var index = characters.startIndex
@@ -86,12 +99,11 @@ public struct NetworkSpec: Sendable {
         let layer: Layer
         switch keyword.text.lowercased() {
         case "input":
-            let size = try arguments.positional("a size such as 224x224x3")
-            let parts = sizeParts(size.text)
-            guard (2...3).contains(parts.count), let width = positiveInteger(parts[0]), let height = positiveInteger(parts[1]),
-                  let channels = parts.count == 3 ? positiveInteger(parts[2]) : 1
-            else { throw size.error("expected an input size width×height×channels such as 224x224x3, got '\(size.text)'") }
-            layer = .input(Size2D(height: height, width: width), channels: channels)
+            let (size, channels) = try imageSize(try arguments.positional("a size such as 224x224x3"), of: "an input size")
+            layer = .input(size, channels: channels)
+        case "reshape":
+            let (size, channels) = try imageSize(try arguments.positional("the maps' size, such as 28x28x6"), of: "the maps' size")
+            layer = .reshape(size, channels: channels)
         case "conv":
             let filters = try arguments.positionalInteger("the number of output channels")
             let kernel = try arguments.size("k", required: true)!
@@ -129,7 +141,7 @@ public struct NetworkSpec: Sendable {
         case let name where activations.contains(name):
             layer = .activation(name)
         default:
-            throw keyword.error("unknown layer '\(keyword.text)': expected input, conv, \(activations.joined(separator: ", ")), maxpool, avgpool, flatten, fc, local, batchnorm or dropout")
+            throw keyword.error("unknown layer '\(keyword.text)': expected input, conv, \(activations.joined(separator: ", ")), maxpool, avgpool, flatten, fc, reshape, local, batchnorm or dropout")
         }
         try arguments.finish()
         return Statement(layer: layer, line: keyword.line, column: keyword.column)

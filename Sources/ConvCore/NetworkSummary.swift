@@ -130,6 +130,14 @@ public struct NetworkSummary: Sendable {
             return (.features(try shape.elements()), .zero, nil)
         case (.fullyConnected(let features, let bias), .features(let count)):
             return (.features(features), try ParameterCount.fullyConnected(inFeatures: count, outFeatures: features, bias: bias), nil)
+        case (.reshape(let size, let channels), .features(let count)):
+            let maps = Shape.image(size, channels: channels)
+            guard try maps.elements() == count else {
+                throw ShapeError("reshape \(size)×\(channels) holds \(try maps.elements()) values, but its input has \(count) features")
+            }
+            return (maps, .zero, nil)
+        case (.reshape, .image(let size, let channels)):
+            throw ShapeError("reshape turns flat features back into maps, but its input is already the image \(size)×\(channels)")
         case (.fullyConnected, .image(let size, let channels)):
             throw ShapeError("fc needs flat features, but its input is the image \(size)×\(channels): add 'flatten' before it (fc never flattens implicitly)")
         }

@@ -45,6 +45,26 @@ public struct LabeledImages: Sendable {
         return LabeledImages(size: canvas, channels: channels, pixels: result, labels: labels, classes: classes)
     }
 
+    /// Every image moved `dx` pixels right and `dy` down (negative: left and up), the
+    /// pixels pushed past the edge dropped and the vacated border filled with 0: the
+    /// same digit somewhere else, to ask whether a network still knows it.
+    public func shifted(dx: Int, dy: Int) -> LabeledImages {
+        guard dx != 0 || dy != 0 else { return self }
+        let (width, height) = (size.width, size.height)
+        var result = [Float](repeating: 0, count: pixels.count)
+        // The output columns and rows that receive a pixel from inside the image.
+        let columns = max(0, dx)..<max(max(0, dx), min(width, width + dx))
+        let rows = max(0, dy)..<max(max(0, dy), min(height, height + dy))
+        for plane in 0..<count * channels {
+            for y in rows {
+                let to = (plane * height + y) * width
+                let from = (plane * height + y - dy) * width - dx
+                for x in columns { result[to + x] = pixels[from + x] }
+            }
+        }
+        return LabeledImages(size: size, channels: channels, pixels: result, labels: labels, classes: classes)
+    }
+
     /// The first `limit` images (all when there are fewer).
     public func prefix(_ limit: Int) -> LabeledImages {
         let kept = min(limit, count), values = channels * size.width * size.height

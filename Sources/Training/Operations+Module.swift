@@ -82,6 +82,20 @@ extension Flatten: Module {
     public func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {}
 }
 
+extension Reshape: Module {
+    public func forward(_ input: Tensor, mode: Mode, threads: Int?) throws(ShapeError) -> Tensor {
+        try self(input)
+    }
+
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> (input: Tensor, parameters: [Tensor]) {
+        (try backward(input: input, outputGradient: outputGradient), [])
+    }
+
+    public var parameters: [Tensor] { [] }
+
+    public func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {}
+}
+
 extension Dropout: Module {
     public mutating func forward(_ input: Tensor, mode: Mode, threads: Int?) throws(ShapeError) -> Tensor {
         forward(input, mode: mode)

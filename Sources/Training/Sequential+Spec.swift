@@ -43,6 +43,8 @@ extension Sequential {
                     modules.append(try Pooling2D(kind, kernelSize: kernel, stride: stride))
                 case (.flatten, _):
                     modules.append(Flatten())
+                case (.reshape(let size, let channels), _):
+                    modules.append(Reshape(size: size, channels: channels))
                 case (.batchNorm, .image(_, let channels)), (.batchNorm, .features(let channels)):
                     modules.append(try BatchNorm(channels: channels))
                 case (.dropout(let probability), _):

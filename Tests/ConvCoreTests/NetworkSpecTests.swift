@@ -13,6 +13,7 @@ struct NetworkSpecTests {
             maxpool 2; avgpool 3x2 s=1
             FLATTEN
             fc 10 bias=true; softmax
+            reshape 5x2
             """)
         let layers = spec.statements.map(\.layer)
         #expect(layers == [
@@ -26,8 +27,9 @@ struct NetworkSpecTests {
             .pooling(.average, kernel: Size2D(height: 2, width: 3), stride: Size2D(1)),
             .flatten,
             .fullyConnected(features: 10, bias: true), .activation("softmax"),
+            .reshape(Size2D(height: 2, width: 5), channels: 1),
         ])
-        #expect(spec.statements.map(\.line) == [2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 7])
+        #expect(spec.statements.map(\.line) == [2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 7, 8])
         #expect(spec.statements[2].column == 50)
     }
 
@@ -44,8 +46,10 @@ struct NetworkSpecTests {
         ("input 32x32x3\nconv 6 k=3 g=0", 2, 14, "expected a whole number ≥ 1 for g, got '0'"),
         ("input 32x32x3\nconv 6 k=3 7", 2, 12, "expected key=value after the options, got '7'"),
         ("input 32x32x3\nrelu now", 2, 6, "unexpected 'now' after relu"),
-        ("input 32x32x3; dense 10", 1, 16, "unknown layer 'dense': expected input, conv, relu, tanh, sigmoid, leakyrelu, softmax, maxpool, avgpool, flatten, fc, local, batchnorm or dropout"),
+        ("input 32x32x3; dense 10", 1, 16, "unknown layer 'dense': expected input, conv, relu, tanh, sigmoid, leakyrelu, softmax, maxpool, avgpool, flatten, fc, reshape, local, batchnorm or dropout"),
         ("input 32", 1, 7, "expected an input size width×height×channels such as 224x224x3, got '32'"),
+        ("input 32x32x3; flatten; reshape 0x4", 1, 33, "expected the maps' size width×height×channels such as 224x224x3, got '0x4'"),
+        ("input 32x32x3; flatten; reshape", 1, 25, "reshape needs the maps' size, such as 28x28x6 after it"),
         ("input 32x32x3\nmaxpool s=2", 2, 1, "maxpool needs the pooling window, K or KWxKH after it"),
     ])
     func errors(text: String, line: Int, column: Int, message: String) {

@@ -16,6 +16,10 @@ struct NetworkSummaryTests {
         ("lenet5", 61_706, 416_520),
         ("alexnet", 61_100_840, 714_188_480),
         ("vgg16", 138_357_544, 15_470_264_320),
+        // LeNet-5 for 28×28 three ways: shared kernels, a kernel per position, fully connected.
+        ("lenet5-28", 61_706, 416_520),
+        ("lenet5-local", 423_038, 416_520),
+        ("lenet5-fc", 5_634_974, 5_628_456),
     ])
     func publishedTotals(model: String, parameters: Int, macs: Int) throws {
         let summary = try summary(of: model)
@@ -76,6 +80,8 @@ struct NetworkSummaryTests {
         ("input 32x32x4; conv 6 k=5 g=4", 1, 16, "groups 4 do not divide the 6 output channels"),
         ("input 8x8x1; conv 4 k=5; maxpool 5", 1, 26, "kernel height 5 is larger than the input height 4"),
         ("input 8x8x1; relu; input 4x4x1", 1, 20, "'input' must be the first layer, and come only once"),
+        ("input 8x8x1; flatten; fc 30; reshape 4x4x2", 1, 30, "reshape 4×4×2 holds 32 values, but its input has 30 features"),
+        ("input 8x8x1; reshape 8x8x1", 1, 14, "reshape turns flat features back into maps, but its input is already the image 8×8×1"),
         ("input 100000x100000x3; flatten; fc 100000000000", 1, 33, "the fully-connected layer's weights, 30000000000 × 100000000000, exceed the largest 64-bit integer (9223372036854775807)"),
     ])
     func errors(text: String, line: Int, column: Int, message: String) {

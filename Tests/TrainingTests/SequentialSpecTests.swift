@@ -53,6 +53,26 @@ struct SequentialSpecTests {
 }
 
 struct TrainingDeterminismTests {
+    @Test("reshape gives an fc layer's output back its maps: the fc form of a conv trains through pooling, finite differences agree")
+    func reshape() throws {
+        var random = SeededGenerator(seed: 12)
+        let spec = try NetworkSpec(parsing: "input 6x6x1; flatten; fc 72; reshape 6x6x2; relu; maxpool 2; flatten; fc 3")
+        var network = try Sequential(spec, seed: 3)
+        #expect(network.modules[2] is Reshape)
+        let input = try random.tensor([4, 1, 6, 6])
+        let labels = [0, 2, 1, 1]
+        _ = try network.forward(input, mode: .training)
+        #expect(network.activations[3].shape == [4, 2, 6, 6])
+        let loss = try Loss.crossEntropy(logits: network.activations.last!, labels: labels)
+        let gradient = try network.backward(loss.gradient)
+        #expect(gradient.shape == [4, 1, 6, 6])
+        try expectNumericGradient(gradient, of: input, loss: { x in
+            var copy = network
+            return Double(try Loss.crossEntropy(logits: try copy.forward(x, mode: .training), labels: labels).value)
+        }, step: 1e-2, tolerance: 5e-3, samples: 40, random: &random, "∂L/∂input")
+        #expect(throws: ShapeError("reshape to 6×6×2 needs an input [N, 72]; got [4, 70]")) { try Reshape(size: Size2D(6), channels: 2)(Tensor(shape: [4, 70])) }
+    }
+
     @Test("the same seed and data give the same weights whatever the thread count")
     func threads() throws {
         let spec = try NetworkSpec(parsing: "input 12x12x1; conv 8 k=3 p=1; batchnorm; relu; maxpool 2; conv 16 k=3; relu; flatten; dropout 0.2; fc 10")

@@ -94,6 +94,7 @@ extension NetworkSpec.Layer {
         case .batchNorm: "batchnorm"
         case .locallyConnected: "local"
         case .dropout: "dropout"
+        case .reshape: "reshape"
         }
     }
 
@@ -129,6 +130,8 @@ extension NetworkSpec.Layer {
             return parts.joined(separator: ", ")
         case .dropout(let probability):
             return "dropout \(decimal(probability))"
+        case .reshape(let size, let channels):
+            return "reshape \(size)×\(channels)"
         case .input, .activation, .flatten, .batchNorm:
             return type
         }
