@@ -1,7 +1,8 @@
 import Foundation
 
 /// A line chart as SVG text, for the experiments' plots: panels side by side, each with
-/// its lines, axes with round tick values, a linear or logarithmic y axis, and a legend.
+/// its lines, axes with round tick values, a linear or logarithmic y axis, an x axis of
+/// steps or of the series' own x values (linear or logarithmic), and a legend.
 /// A missing value (nil, or ≤ 0 on a log axis) breaks the line: an exploded run stops.
 public struct SVGChart: Sendable {
     public struct Series: Sendable {
@@ -13,9 +14,12 @@ public struct SVGChart: Sendable {
         /// Steps on the x axis from one value to the next: 2 for a series measured at every
         /// second layer, which then spans as far as one of twice as many values.
         public var xStep: Int
+        /// Where each value lies on the x axis, when the axis is a quantity (a shift in
+        /// pixels, a parameter count) rather than steps 1, 2, 3…; one per value.
+        public var xValues: [Double]?
 
-        public init(name: String, values: [Double?], color: Int? = nil, dashed: Bool = false, xStep: Int = 1) {
-            (self.name, self.values, self.color, self.dashed, self.xStep) = (name, values, color, dashed, xStep)
+        public init(name: String, values: [Double?], color: Int? = nil, dashed: Bool = false, xStep: Int = 1, xValues: [Double]? = nil) {
+            (self.name, self.values, self.color, self.dashed, self.xStep, self.xValues) = (name, values, color, dashed, xStep, xValues)
         }
     }
 
@@ -25,9 +29,11 @@ public struct SVGChart: Sendable {
         public var yLabel: String
         public var logarithmic: Bool
         public var series: [Series]
+        /// A logarithmic x axis, for series with `xValues`.
+        public var xLogarithmic: Bool
 
-        public init(title: String, xLabel: String, yLabel: String, logarithmic: Bool, series: [Series]) {
-            (self.title, self.xLabel, self.yLabel, self.logarithmic, self.series) = (title, xLabel, yLabel, logarithmic, series)
+        public init(title: String, xLabel: String, yLabel: String, logarithmic: Bool, series: [Series], xLogarithmic: Bool = false) {
+            (self.title, self.xLabel, self.yLabel, self.logarithmic, self.series, self.xLogarithmic) = (title, xLabel, yLabel, logarithmic, series, xLogarithmic)
         }
     }
 
@@ -69,7 +75,14 @@ public struct SVGChart: Sendable {
         var (low, high) = (shown.map(transform).min() ?? 0, shown.map(transform).max() ?? 1)
         if panel.logarithmic { (low, high) = (low.rounded(.down), high.rounded(.up)) }
         if high - low < 1e-12 { (low, high) = (low - 1, high + 1) }
-        func px(_ step: Int) -> Double { plot.x + plot.width * Double(step - 1) / Double(count - 1) }
+        // The x axis: steps 1…count, or the span of the series' own x values.
+        let xTransform: (Double) -> Double = panel.xLogarithmic ? { Foundation.log10($0) } : { $0 }
+        let xs = panel.series.compactMap(\.xValues).joined().filter { $0.isFinite && (!panel.xLogarithmic || $0 > 0) }.map(xTransform)
+        var (xLow, xHigh) = xs.isEmpty ? (1.0, Double(count)) : (xs.min()!, xs.max()!)
+        if panel.xLogarithmic && !xs.isEmpty { (xLow, xHigh) = (xLow.rounded(.down), xHigh.rounded(.up)) }
+        if xHigh - xLow < 1e-12 { (xLow, xHigh) = (xLow - 1, xHigh + 1) }
+        func pxValue(_ value: Double) -> Double { plot.x + plot.width * (xTransform(value) - xLow) / (xHigh - xLow) }
+        func px(_ step: Int) -> Double { pxValue(Double(step)) }
         func py(_ value: Double) -> Double { plot.y + plot.height * (1 - (transform(value) - low) / (high - low)) }
 
         let clip = "clip\(Int(originX))"
@@ -81,8 +94,15 @@ public struct SVGChart: Sendable {
             svg += "<line x1=\"\(f(plot.x))\" y1=\"\(f(y))\" x2=\"\(f(plot.x + plot.width))\" y2=\"\(f(y))\" stroke=\"#eee\"/>"
             svg += "<text x=\"\(f(plot.x - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(panel.logarithmic ? "1e\(Int(tick))" : Self.label(tick))</text>\n"
         }
-        for step in Self.ticks(1, Double(count), logarithmic: false) where step >= 1 {
-            svg += "<text x=\"\(f(px(Int(step))))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(Int(step))</text>"
+        if xs.isEmpty {
+            for step in Self.ticks(1, Double(count), logarithmic: false) where step >= 1 {
+                svg += "<text x=\"\(f(px(Int(step))))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(Int(step))</text>"
+            }
+        } else {
+            for tick in Self.ticks(xLow, xHigh, logarithmic: panel.xLogarithmic) {
+                let x = plot.x + plot.width * (tick - xLow) / (xHigh - xLow)
+                svg += "<text x=\"\(f(x))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(panel.xLogarithmic ? "1e\(Int(tick))" : Self.label(tick))</text>"
+            }
         }
         svg += "<text x=\"\(f(plot.x + plot.width / 2))\" y=\"\(f(plot.y + plot.height + 34))\" text-anchor=\"middle\">\(escapeHTML(panel.xLabel))</text>\n"
         svg += "<text transform=\"translate(\(f(originX + 16)) \(f(plot.y + plot.height / 2))) rotate(-90)\" text-anchor=\"middle\">\(escapeHTML(panel.yLabel))</text>\n"
@@ -95,11 +115,12 @@ public struct SVGChart: Sendable {
                     segments.append([])
                     continue
                 }
-                segments[segments.count - 1].append((px((step + 1) * series.xStep), py(value)))
+                let x = series.xValues.map { pxValue($0[step]) } ?? px((step + 1) * series.xStep)
+                segments[segments.count - 1].append((x, py(value)))
             }
             for segment in segments where !segment.isEmpty {
                 svg += segment.count == 1
-                    ? "<circle clip-path=\"url(#\(clip))\" cx=\"\(f(segment[0].x))\" cy=\"\(f(segment[0].y))\" r=\"2\" fill=\"\(color)\"/>\n"
+                    ? "<circle clip-path=\"url(#\(clip))\" cx=\"\(f(segment[0].x))\" cy=\"\(f(segment[0].y))\" r=\"\(series.xValues == nil ? 2 : 5)\" fill=\"\(color)\"/>\n"
                     : "<polyline clip-path=\"url(#\(clip))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"\(dash) points=\"\(segment.map { "\(f($0.x)),\(f($0.y))" }.joined(separator: " "))\"/>\n"
             }
             let legendY = originY + Self.panelHeight + 18 * Double(index)

@@ -14,7 +14,7 @@ let commandTree = CommandSpec(
         and 1080 tall; --kernel 7x1 is 7 wide and 1 tall.
         """,
     subcommands: [CountParamsCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec,
-                  WeightDecayCommand.spec, StabilityCommand.spec, TrainCommand.spec, EvaluateCommand.spec, PredictCommand.spec,
+                  WeightDecayCommand.spec, StabilityCommand.spec, TrainCommand.spec, EvaluateCommand.spec, PredictCommand.spec, SharingCommand.spec,
                   BenchCommand.spec])
 
 /// Runs the command line and returns the exit status: 0, or a sysexits(3) code after

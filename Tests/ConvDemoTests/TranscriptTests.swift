@@ -25,7 +25,7 @@ struct TranscriptTests {
     static let prompts = ["$ swift run -c release conv-demo", "$ conv-demo"]
     static let slowCommands: Set<String> = ["init-stats", "stability", "weight-decay"]
     /// Commands whose output holds timings, which no transcript can repeat.
-    static let timed: Set<String> = ["bench", "train"]
+    static let timed: Set<String> = ["bench", "train", "sharing"]
 
     static let all: [Transcript] = {
         let docs = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)) ?? []

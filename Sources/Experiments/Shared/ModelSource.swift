@@ -30,6 +30,19 @@ public struct ModelSource: Sendable {
         (text, file) = (argument, nil)
     }
 
+    /// The sample of that name in `Samples/models/`, whatever files the working directory holds.
+    /// - Throws: `UserError` (missing input) when the samples are not found.
+    public static func sample(_ name: String) throws(UserError) -> ModelSource {
+        guard let sample = samplesDirectory?.appendingPathComponent("models/\(name).txt").path, FileManager.default.fileExists(atPath: sample) else {
+            throw UserError(.missingInput, "the shipped model \(name) (Samples/models/\(name).txt) is not found")
+        }
+        return ModelSource(text: try TextFile.read(sample, what: "the model file"), file: displayPath(sample))
+    }
+
+    private init(text: String, file: String) {
+        (self.text, self.file) = (text, file)
+    }
+
     /// The names of the samples in `Samples/models/`, sorted.
     public static var sampleNames: [String] {
         guard let folder = samplesDirectory?.appendingPathComponent("models"),

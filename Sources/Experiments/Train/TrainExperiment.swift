@@ -59,14 +59,23 @@ public struct TrainExperiment: Sendable {
 
     /// Trains, printing progress, and returns every epoch's measurements and the network.
     public func run(progress: (String) -> Void) throws(UserError) -> TrainResult {
-        var (network, summary) = try network()
+        let (_, summary) = try network()
         let classifier = try ClassifierShape(summary, of: model)
         progress("reading the data…")
         try checkMemory(summary, batch: batch)
         var train = try data.load(.train, for: classifier, memoryLimit: memoryLimit)
         if let limit { train = train.prefix(limit) }
         let test = try data.load(.test, for: classifier, memoryLimit: memoryLimit)
+        return try run(train: train, test: test, progress: progress)
+    }
 
+    /// Trains on splits already read and fitted to the model (`train` cut to `limit`
+    /// already): what `run` does after reading them, for experiments that train several
+    /// networks on one dataset.
+    func run(train: LabeledImages, test: LabeledImages, progress: (String) -> Void) throws(UserError) -> TrainResult {
+        var (network, summary) = try network()
+        let classifier = try ClassifierShape(summary, of: model)
+        try checkMemory(summary, batch: batch)
         var optimizer = SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, decaysBiases: false)
         var random = SeededGenerator(seed: seed &+ 1)
         var epochs: [Epoch] = []

@@ -36,7 +36,7 @@ public struct TrainResult: Report, Sendable {
         let pairs = confusedPairs.prefix(3).map { "\(classNames[$0.true]) taken for \(classNames[$0.predicted]) \($0.count)×" }
         return """
             train: \(e.model.description), \(grouped(summary.totalParameters)) parameters, on \(e.data.name): \(grouped(trainImages)) training and \(grouped(testImages)) test images, \(size.width)×\(size.height)×\(channels), \(classes) classes
-            SGD, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), weight decay \(decimal(e.weightDecay)), batch \(e.batch), \(e.epochs) epochs, init \(e.initialization.rawValue), seed \(e.seed)
+            SGD, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), weight decay \(decimal(e.weightDecay)), batch \(e.batch), \(e.epochs) epoch\(e.epochs == 1 ? "" : "s"), init \(e.initialization.rawValue), seed \(e.seed)
 
             \(table.rendered())
             test accuracy \(percent(final.accuracy)) (\(grouped(final.confusion.indices.reduce(0) { $0 + final.confusion[$1][$1] }))/\(grouped(final.images)))
