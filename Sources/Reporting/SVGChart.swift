@@ -75,6 +75,10 @@ public struct SVGChart: Sendable {
         var (low, high) = (shown.map(transform).min() ?? 0, shown.map(transform).max() ?? 1)
         if panel.logarithmic { (low, high) = (low.rounded(.down), high.rounded(.up)) }
         if high - low < 1e-12 { (low, high) = (low - 1, high + 1) }
+        // Points (series of one value) get a margin, so that none sits on the frame.
+        if !panel.logarithmic && panel.series.contains(where: { $0.values.count == 1 }) {
+            (low, high) = (low - 0.08 * (high - low), high + 0.08 * (high - low))
+        }
         // The x axis: steps 1…count, or the span of the series' own x values.
         let xTransform: (Double) -> Double = panel.xLogarithmic ? { Foundation.log10($0) } : { $0 }
         let xs = panel.series.compactMap(\.xValues).joined().filter { $0.isFinite && (!panel.xLogarithmic || $0 > 0) }.map(xTransform)

@@ -44,6 +44,9 @@ public struct TrainExperiment: Sendable {
         public var test: Evaluation
         public var seconds: Double
         public var imagesPerSecond: Double
+        /// ‖w‖ after the epoch: the L2 norm of the weights that weight decay shrinks (every
+        /// tensor of more than one axis; biases and batch norm's parameters excluded).
+        public var weightNorm: Double
     }
 
     /// The network as the spec describes it, drawn from the seed.
@@ -98,7 +101,10 @@ public struct TrainExperiment: Sendable {
             progress("epoch \(epoch)/\(self.epochs): evaluating…")
             let trainResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: train, classes: classifier.classes, threads: threads) }
             let testResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: test, classes: classifier.classes, threads: threads) }
-            epochs.append(Epoch(epoch: epoch, train: trainResult, test: testResult, seconds: seconds, imagesPerSecond: Double(train.count) / seconds))
+            let weights = network.parameters.filter { $0.shape.count > 1 }
+            let norm = weights.reduce(0.0) { $0 + $1.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } }.squareRoot()
+            epochs.append(Epoch(epoch: epoch, train: trainResult, test: testResult, seconds: seconds, imagesPerSecond: Double(train.count) / seconds,
+                                weightNorm: norm))
         }
         return TrainResult(experiment: self, summary: summary, network: network, classNames: classifier.names(train.classes), trainImages: train.count,
                            testImages: test.count, size: classifier.size, channels: classifier.channels, classes: classifier.classes, epochs: epochs)

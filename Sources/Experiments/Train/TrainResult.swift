@@ -67,7 +67,7 @@ public struct TrainResult: Report, Sendable {
             ("epochs", .array(epochs.map { epoch in
                 .object([("epoch", .int(epoch.epoch)), ("train_loss", .number(epoch.train.loss)), ("train_accuracy", .number(epoch.train.accuracy)),
                          ("test_loss", .number(epoch.test.loss)), ("test_accuracy", .number(epoch.test.accuracy)),
-                         ("seconds", .number(epoch.seconds)), ("images_per_second", .number(epoch.imagesPerSecond))])
+                         ("weight_norm", .number(epoch.weightNorm)), ("seconds", .number(epoch.seconds)), ("images_per_second", .number(epoch.imagesPerSecond))])
             })),
             ("test_accuracy", .number(final.accuracy)),
             ("confusion", .array(final.confusion.map { .array($0.map(JSON.int)) })),
