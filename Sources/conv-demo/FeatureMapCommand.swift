@@ -35,6 +35,8 @@ struct FeatureMapCommand: Command {
             OptionSpec(name: "--stride", valueName: "S|SWxSH", help: "Step between windows (default: 1)."),
             OptionSpec(name: "--padding", valueName: "P|PWxPH|same|valid", help: "Zeros around the image (default: 0)."),
             OptionSpec(name: "--dilation", valueName: "D|DWxDH", help: "Spacing between kernel taps (default: 1)."),
+            OptionSpec(name: "--weights", valueName: "CHECKPOINT", help: "Apply the kernels a network learned (a safetensors file of train --save)\ninstead of the bank's."),
+            OptionSpec(name: "--layer", valueName: "N", help: "With --weights: which convolution's kernels, from 1 (default: 1)."),
             OptionSpec(name: "--activation", valueName: "NAME", help: "Applied to every map: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")) (default: none)."),
             OptionSpec(name: "--image", valueName: "N", help: "Which image of a multi-image file, counting from 0 as pamfile does (default: 0)."),
             OptionSpec(name: "--pixel-limit", valueName: "N", help: "Refuse images of more pixels than this (default: 268435456, 2^28)."),
@@ -60,6 +62,15 @@ struct FeatureMapCommand: Command {
                 seed: UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1))
         } else if let option = ["--random-size", "--init", "--seed", "--mode"].first(where: { arguments.values[$0] != nil }) {
             throw arguments.error("\(option) is for random filters: give --random N too")
+        }
+        if let weights = arguments.string("--weights") {
+            if let option = ["--kernel", "--random"].first(where: { arguments.values[$0] != nil }) {
+                throw arguments.error("--weights and \(option): the kernels come from one of them")
+            }
+            experiment.weights = weights
+            experiment.layer = try arguments.integer("--layer", in: 1...10_000) ?? 1
+        } else if arguments.values["--layer"] != nil {
+            throw arguments.error("--layer picks a convolution of --weights: give --weights CHECKPOINT too")
         }
         experiment.stride = try arguments.size("--stride") ?? Size2D(1)
         experiment.padding = try arguments.padding("--padding") ?? .valid

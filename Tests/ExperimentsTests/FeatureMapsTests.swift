@@ -1,4 +1,6 @@
 import ConvCore
+import Foundation
+import Reporting
 import Experiments
 import Netpbm
 import SeededRandom
@@ -112,5 +114,26 @@ struct FeatureMapsTests {
         expectClose(try Tensor(shape: [1, 2, 6, 6], scalars: seven.maps.flatMap(\.values)), expected,
                     tolerance: expected.scalars.map { 1e-5 * max(1, abs($0)) }, "seed 7")
         #expect(try maps(8).maps.flatMap(\.kernel.weights) != weight.scalars)
+    }
+}
+
+struct LearnedKernelTests {
+    @Test("--weights applies a checkpoint's first-layer kernels, conv1-1…conv1-6, exactly its weights; a layer that sees 6 channels is refused")
+    func learned() throws {
+        let root = BoundedWorkTests.samples.deletingLastPathComponent()
+        let checkpoint = root.appendingPathComponent("docs/examples/lenet5-digits.safetensors").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-learned-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var experiment = FeatureMapExperiment()
+        (experiment.image, experiment.weights, experiment.output) = (BoundedWorkTests.samples.appendingPathComponent("camera.pgm").path, checkpoint, output.path)
+        let result = try experiment.run { _ in }
+        #expect(result.maps.maps.map(\.name) == (1...6).map { "conv1-\($0)" })
+        let model = try TrainedModel(weights: checkpoint, model: nil, memoryLimit: 1 << 30)
+        let first = try #require(model.network.modules.first as? Conv2D)
+        #expect(result.maps.maps.flatMap(\.kernel.weights) == first.weight.scalars)
+        experiment.layer = 2
+        #expect(throws: UserError.self) { try experiment.run { _ in } }
+        experiment.layer = 3
+        #expect(throws: UserError.self) { try experiment.run { _ in } }
     }
 }

@@ -3,6 +3,7 @@ import ConvCore
 import Foundation
 import Netpbm
 import Reporting
+import Training
 
 /// `featuremap`: what a few shared weights find in a picture. Applies kernels (the standard
 /// bank, named ones, ones from files, or random filters) to a Netpbm image with the
@@ -15,6 +16,10 @@ public struct FeatureMapExperiment: Sendable {
     /// the whole bank.
     public var kernels: [String] = []
     public var random: FeatureMaps.RandomFilters?
+    /// A trained network (a checkpoint of `train`) whose learned kernels are applied
+    /// instead of the bank's: those of its convolution number `layer`, from 1.
+    public var weights: String?
+    public var layer = 1
     public var stride = Size2D(1)
     public var padding = Padding.valid
     public var dilation = Size2D(1)
@@ -123,6 +128,7 @@ public struct FeatureMapExperiment: Sendable {
     /// The kernels to apply: each a bank name or a file; none given (and no random
     /// filters) means the whole bank.
     private func resolveKernels() throws(UserError) -> [NamedKernel] {
+        if let weights { return try learnedKernels(weights) }
         if kernels.isEmpty { return random == nil ? KernelBank.kernels : [] }
         var resolved: [NamedKernel] = []
         for name in kernels {
@@ -141,6 +147,27 @@ public struct FeatureMapExperiment: Sendable {
             }
         }
         return resolved
+    }
+
+    /// The kernels a network learned: each output channel of its convolution number
+    /// `layer` (from 1), named `convL-K`. They must see one channel, since kernels are
+    /// applied to the image's luma; the layer's bias is left out (it shifts a map by a
+    /// constant, which the page's scale absorbs).
+    private func learnedKernels(_ file: String) throws(UserError) -> [NamedKernel] {
+        let model = try TrainedModel(weights: file, model: nil, memoryLimit: memoryLimit)
+        let convolutions = model.network.modules.compactMap { $0 as? Conv2D }
+        guard layer <= convolutions.count else {
+            throw UserError(.usage, "--layer \(layer): \(file) has \(convolutions.count) convolution\(convolutions.count == 1 ? "" : "s")")
+        }
+        let weight = convolutions[layer - 1].weight
+        let (outputs, channels, height, width) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        guard channels == 1 else {
+            throw UserError(.usage, "--layer \(layer): its kernels see \(channels) channels, but featuremap applies one-channel kernels to the image's luma (the first convolution of a network for gray images does)")
+        }
+        let values = weight.scalars
+        return (0..<outputs).map { o in
+            NamedKernel(name: "conv\(layer)-\(o + 1)", height: height, width: width, weights: Array(values[(o * height * width)..<((o + 1) * height * width)]))
+        }
     }
 
     /// The maps' names, in order: the kernels', then `random-1`…`random-N`. Each becomes
