@@ -34,6 +34,7 @@ struct SharingCommand: Command {
             OptionSpec(name: "--limit", valueName: "N", help: "Train on the first N training images only."),
             .threads(),
             .memoryLimit,
+            OptionSpec(name: "--kernels", valueName: "FILE", help: "Also write an HTML page of each variant's first-layer weights at three\npositions (the first seed's runs)."),
         ] + OptionSpec.plot + [
             OptionSpec(name: "--json", help: "Print one JSON document (see docs/weight-sharing.md for its fields)."),
         ],
@@ -69,6 +70,11 @@ struct SharingCommand: Command {
         experiment.threads = try arguments.threads() ?? experiment.threads
         experiment.memoryLimit = try arguments.memoryLimit()
         experiment.plotFile = try arguments.plotPath()
+        if let page = arguments.string("--kernels") {
+            guard !page.isEmpty else { throw arguments.error("--kernels: the path is empty") }
+            try checkWritable(page)
+            experiment.kernelPage = page
+        }
         json = arguments.flag("--json")
     }
 
@@ -76,6 +82,9 @@ struct SharingCommand: Command {
         let progress = Progress()
         let result = try experiment.run { progress.update($0) }
         progress.clear()
+        if let page = experiment.kernelPage {
+            try writeAtomically(Array(SharingKernelPage(result).html.utf8), to: page)
+        }
         try finish(result, chart: result.chart, plot: experiment.plotFile, json: json)
     }
 }

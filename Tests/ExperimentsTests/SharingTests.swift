@@ -1,7 +1,9 @@
-import Experiments
+import ConvCore
+@testable import Experiments
 import Foundation
 import Reporting
 import Testing
+import Training
 
 struct SharingTests {
     /// A small image folder, two classes of 28×28 PGMs (a bar across or down, at several
@@ -59,5 +61,29 @@ struct SharingTests {
         #expect((runs[1]["shifted"] as? [[String: Any]])?.count == 4)
         #expect(result.text.contains("(") && result.text.contains("–"), "two seeds: means and ranges")
         #expect(result.chart.panels.count == 2)
+
+        // The kernel page: conv shows the same kernels at every position, local its own at each.
+        let conv = try #require(result.runs[0].firstLayer), local = try #require(result.runs[1].firstLayer)
+        #expect(conv.positions.map { [$0.x, $0.y] } == [[4, 4], [14, 14], [23, 23]])
+        #expect(conv.pictures[0].map(\.weights) == conv.pictures[2].map(\.weights) && conv.pictures[0].count == 6)
+        #expect(local.pictures[0].map(\.weights) != local.pictures[2].map(\.weights))
+        #expect(local.pictures[1].allSatisfy { $0.width == 5 && $0.height == 5 && $0.weights.count == 25 })
+        let page = SharingKernelPage(result).html
+        #expect(page.components(separatedBy: "data:image/png;base64,").count - 1 == 2 * 3 * 6)
+    }
+
+    @Test("a fully-connected first layer before reshape shows, per position and channel, its unit's weights over the whole input")
+    func fullyConnectedFirstLayer() throws {
+        let network = try Sequential(NetworkSpec(parsing: "input 7x7; flatten; fc 98; reshape 7x7x2; relu; flatten; fc 3"), seed: 5)
+        let layer = try #require(FirstLayerWeights(network, input: Size2D(7)))
+        #expect(layer.positions.map { [$0.x, $0.y] } == [[1, 1], [3, 3], [5, 5]])
+        let weight = try #require(network.modules[1] as? Linear).weight.scalars
+        for (position, pictures) in zip(layer.positions, layer.pictures) {
+            for (channel, picture) in pictures.enumerated() {
+                let unit = channel * 49 + position.y * 7 + position.x
+                #expect(picture.width == 7 && picture.height == 7 && picture.weights == Array(weight[(unit * 49)..<((unit + 1) * 49)]))
+            }
+        }
+        #expect(FirstLayerWeights(try Sequential(NetworkSpec(parsing: "input 7x7x3; conv 2 k=3; flatten; fc 3"), seed: 5), input: Size2D(7)) == nil)
     }
 }

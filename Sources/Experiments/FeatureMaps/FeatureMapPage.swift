@@ -32,7 +32,7 @@ struct FeatureMapPage {
               <img src="\(dataURI(PNG.encode(width: picture.width, height: picture.height, channels: 1, pixels: picture.pixels)))" alt="\(escapeHTML(map.name))">
               <figcaption><b>\(escapeHTML(map.name))</b> · \(map.width)×\(map.height) · min \(number(map.minimum)), max \(number(map.maximum)), mean \(number(Float(map.mean)))
               · \(map.isSigned ? "signed: 0 is mid-gray" : "unsigned: min–max")</figcaption>
-              \(weightsTable(map))
+              <div class="kernel">\(kernelPictures(map))\(weightsTable(map))</div>
             </figure>
             """
         }.joined(separator: "\n")
@@ -51,6 +51,8 @@ struct FeatureMapPage {
               .grid figure { width: 300px; }
               img { width: 100%; border: 1px solid #ccc; }
               figcaption { font-size: 0.9em; margin: 0.3em 0; }
+              .kernel { display: flex; gap: 0.6em; align-items: flex-start; }
+              img.kernel { width: 64px; image-rendering: pixelated; margin-top: 0.3em; }
               table.weights { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 0.8em; margin-top: 0.3em; }
               table.weights td { border: 1px solid #ccc; padding: 0.1em 0.4em; text-align: right; }
               .numbers { font-family: ui-monospace, monospace; }
@@ -81,6 +83,20 @@ struct FeatureMapPage {
             </html>
 
             """
+    }
+
+    /// The kernel as a picture, one per input channel, 64 pixels wide with its weights as
+    /// square blocks: 0 mid-gray, the largest weight in size white or black, so the sign
+    /// and the pattern show at a glance.
+    private func kernelPictures(_ map: FeatureMaps.Map) -> String {
+        let (channels, height, width, weights) = map.kernel
+        let largest = weights.reduce(Float(0)) { max($0, abs($1)) }
+        let range = largest > 0 ? (low: -largest, high: largest) : (low: Float(-1), high: Float(1))
+        return (0..<channels).map { c in
+            let plane = Array(weights[(c * height * width)..<((c + 1) * height * width)])
+            let picture = GrayPicture(map: plane, width: width, height: height, range: range)
+            return "<img class=\"kernel\" src=\"\(dataURI(PNG.encode(width: width, height: height, channels: 1, pixels: picture.pixels)))\" alt=\"\(escapeHTML(map.name)), channel \(c + 1)\" title=\"channel \(c + 1): 0 is mid-gray\">"
+        }.joined()
     }
 
     /// The kernel's weights, one table per input channel.

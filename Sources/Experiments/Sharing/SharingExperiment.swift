@@ -48,6 +48,8 @@ public struct SharingExperiment: Sendable {
     public var memoryLimit = defaultMemoryLimit
     /// Where the plot goes, which the text names; nil for none.
     public var plotFile: String?
+    /// Where the page of first-layer weights goes (HTML), which the text names; nil for none.
+    public var kernelPage: String?
 
     public init(data: DataSource) {
         self.data = data
@@ -95,7 +97,8 @@ public struct SharingExperiment: Sendable {
                 }
                 let last = result.epochs.last!
                 runs.append(.init(variant: variant, seed: seed, parameters: result.summary.totalParameters, train: last.train, test: last.test,
-                                  seconds: result.epochs.reduce(0) { $0 + $1.seconds }, shifted: shifted))
+                                  seconds: result.epochs.reduce(0) { $0 + $1.seconds }, shifted: shifted,
+                                  firstLayer: FirstLayerWeights(network, input: classifier.size)))
             }
         }
         return SharingResult(experiment: self, trainImages: train.count, testImages: test.count, runs: runs)

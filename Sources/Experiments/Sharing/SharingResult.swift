@@ -24,6 +24,8 @@ public struct SharingResult: Report, Sendable {
         /// Training time, evaluation excluded.
         public let seconds: Double
         public let shifted: [Shifted]
+        /// The first layer's weights at a few positions, for the kernel page.
+        public let firstLayer: FirstLayerWeights?
 
         /// Training accuracy minus test accuracy: how much was learned by heart.
         var gap: Double { train.accuracy - test.accuracy }
@@ -68,6 +70,7 @@ public struct SharingResult: Report, Sendable {
             test accuracy (%) on the test digits moved d pixels right and d down, the border filled with 0
             (moves in x alone and in y alone are in --json):
             \(shiftTable.rendered())
+            \(experiment.kernelPage.map { "kernels: \($0) (each variant's first-layer weights at three positions)\n" } ?? "")\
             \(experiment.plotFile.map { "plot: \(shownPath($0)) (accuracy against shift; parameters against test accuracy)\n" } ?? "")
             """
     }
