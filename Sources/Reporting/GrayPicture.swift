@@ -23,6 +23,13 @@ public struct GrayPicture: Equatable, Sendable {
         }
     }
 
+    /// Weights, with zero at mid-gray and ±max|w| at black and white whatever their signs,
+    /// so that a kernel's pattern and sign show at a glance (all zeros: mid-gray).
+    public init(signed values: [Float], width: Int, height: Int) {
+        let largest = values.reduce(Float(0)) { max($0, abs($1)) }
+        self.init(map: values, width: width, height: height, range: largest > 0 ? (-largest, largest) : (-1, 1))
+    }
+
     /// Values already in [0, 1] (an image's samples / maxval), as they are.
     public init(unit values: [Float], width: Int, height: Int) {
         self.width = width

@@ -1,8 +1,20 @@
+import Foundation
+
 /// A minimal PNG encoder, so that the HTML page can embed pictures (browsers do not show
 /// Netpbm) without a library: 8-bit gray or RGB, no interlacing, and the image data in
 /// stored (uncompressed) deflate blocks. Larger than a compressed PNG, and simple enough
 /// to check by eye against the specification (RFC 2083 for PNG, RFC 1950/1951 for zlib).
 public enum PNG {
+    /// The PNG as a `data:` URI, for an `<img src>` of a page that must work offline.
+    public static func dataURI(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> String {
+        "data:image/png;base64," + Data(encode(width: width, height: height, channels: channels, pixels: pixels)).base64EncodedString()
+    }
+
+    /// A gray picture's PNG as a `data:` URI.
+    public static func dataURI(_ picture: GrayPicture) -> String {
+        dataURI(width: picture.width, height: picture.height, channels: 1, pixels: picture.pixels)
+    }
+
     /// `pixels`: row by row, one byte per sample, `channels` 1 (gray) or 3 (RGB) per pixel.
     public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> [UInt8] {
         precondition((channels == 1 || channels == 3) && pixels.count == width * height * channels, "PNG: bad pixel count")

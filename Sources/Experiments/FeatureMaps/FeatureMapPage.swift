@@ -29,7 +29,7 @@ struct FeatureMapPage {
         let cards = zip(maps.maps, pictures).map { map, picture in
             """
             <figure>
-              <img src="\(dataURI(PNG.encode(width: picture.width, height: picture.height, channels: 1, pixels: picture.pixels)))" alt="\(escapeHTML(map.name))">
+              <img src="\(PNG.dataURI(picture))" alt="\(escapeHTML(map.name))">
               <figcaption><b>\(escapeHTML(map.name))</b> · \(map.width)×\(map.height) · min \(number(map.minimum)), max \(number(map.maximum)), mean \(number(Float(map.mean)))
               · \(map.isSigned ? "signed: 0 is mid-gray" : "unsigned: min–max")</figcaption>
               <div class="kernel">\(kernelPictures(map))\(weightsTable(map))</div>
@@ -64,7 +64,7 @@ struct FeatureMapPage {
             every position of the image (cross-correlation, as in PyTorch): the same weights everywhere.</p>
             <h2>Input</h2>
             <figure>
-              <img src="\(dataURI(PNG.encode(width: input.width, height: input.height, channels: input.channels, pixels: input.pixels)))" alt="input">
+              <img src="\(PNG.dataURI(width: input.width, height: input.height, channels: input.channels, pixels: input.pixels))" alt="input">
               <figcaption>\(maps.width)×\(maps.height), \(maps.channels == 3 ? "colour (named kernels see its BT.709 luma)" : "gray"),
               values sample / maxval in [0, 1]</figcaption>
             </figure>
@@ -90,12 +90,9 @@ struct FeatureMapPage {
     /// and the pattern show at a glance.
     private func kernelPictures(_ map: FeatureMaps.Map) -> String {
         let (channels, height, width, weights) = map.kernel
-        let largest = weights.reduce(Float(0)) { max($0, abs($1)) }
-        let range = largest > 0 ? (low: -largest, high: largest) : (low: Float(-1), high: Float(1))
         return (0..<channels).map { c in
-            let plane = Array(weights[(c * height * width)..<((c + 1) * height * width)])
-            let picture = GrayPicture(map: plane, width: width, height: height, range: range)
-            return "<img class=\"kernel\" src=\"\(dataURI(PNG.encode(width: width, height: height, channels: 1, pixels: picture.pixels)))\" alt=\"\(escapeHTML(map.name)), channel \(c + 1)\" title=\"channel \(c + 1): 0 is mid-gray\">"
+            let picture = GrayPicture(signed: Array(weights[(c * height * width)..<((c + 1) * height * width)]), width: width, height: height)
+            return "<img class=\"kernel\" src=\"\(PNG.dataURI(picture))\" alt=\"\(escapeHTML(map.name)), channel \(c + 1)\" title=\"channel \(c + 1): 0 is mid-gray\">"
         }.joined()
     }
 
@@ -111,8 +108,6 @@ struct FeatureMapPage {
             return "<table class=\"weights\" title=\"channel \(c + 1)\">\(rows)</table>"
         }.joined(separator: "\n")
     }
-
-    private func dataURI(_ png: [UInt8]) -> String { "data:image/png;base64," + Data(png).base64EncodedString() }
 
     private func number(_ value: Float) -> String {
         abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? String(format: "%.3g", value) : fixed(Double(value), 3)

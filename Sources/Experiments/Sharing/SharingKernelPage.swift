@@ -1,4 +1,3 @@
-import Foundation
 import Reporting
 
 /// `sharing --kernels FILE`: one self-contained HTML page of what each variant's first
@@ -21,12 +20,12 @@ public struct SharingKernelPage: Sendable {
     ]
 
     public var html: String {
-        let seed = result.experiment.seed
+        let seed = result.experiment.training.seed
         let sections = result.experiment.variants.compactMap { variant -> String? in
             guard let run = result.runs.first(where: { $0.variant == variant && $0.seed == seed }), let layer = run.firstLayer else { return nil }
             let rows = zip(layer.positions, layer.pictures).map { position, pictures in
                 "<tr><th>(\(position.x), \(position.y))</th>" + pictures.map { picture in
-                    "<td><img src=\"\(image(picture))\" alt=\"\" width=\"\(picture.width > 8 ? 112 : 56)\"></td>"
+                    "<td><img src=\"\(PNG.dataURI(GrayPicture(signed: picture.weights, width: picture.width, height: picture.height)))\" alt=\"\" width=\"\(picture.width > 8 ? 112 : 56)\"></td>"
                 }.joined() + "</tr>"
             }.joined(separator: "\n")
             return """
@@ -51,7 +50,7 @@ public struct SharingKernelPage: Sendable {
             </head>
             <body>
             <h1>What the first layer learned</h1>
-            <p>Made by <code>conv-demo sharing</code> on \(escapeHTML(result.experiment.data.name)), seed \(seed): LeNet-5 for 28×28 trained three
+            <p>Made by <code>conv-demo sharing</code> on \(escapeHTML(result.experiment.training.data.name)), seed \(seed): LeNet-5 for 28×28 trained three
             ways. Each picture is the weights one output channel applies at one position of its 28×28 map; 0 is mid-gray,
             the largest weight of the picture in size is white (positive) or black (negative).</p>
             \(sections)
@@ -59,12 +58,5 @@ public struct SharingKernelPage: Sendable {
             </html>
 
             """
-    }
-
-    private func image(_ picture: (width: Int, height: Int, weights: [Float])) -> String {
-        let largest = picture.weights.reduce(Float(0)) { max($0, abs($1)) }
-        let range = largest > 0 ? (low: -largest, high: largest) : (low: Float(-1), high: Float(1))
-        let gray = GrayPicture(map: picture.weights, width: picture.width, height: picture.height, range: range)
-        return "data:image/png;base64," + Data(PNG.encode(width: picture.width, height: picture.height, channels: 1, pixels: gray.pixels)).base64EncodedString()
     }
 }
