@@ -101,10 +101,8 @@ public struct TrainExperiment: Sendable {
             progress("epoch \(epoch)/\(self.epochs): evaluating…")
             let trainResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: train, classes: classifier.classes, threads: threads) }
             let testResult = try shape { () throws(ShapeError) in try Evaluation(&network, on: test, classes: classifier.classes, threads: threads) }
-            let weights = network.parameters.filter { $0.shape.count > 1 }
-            let norm = weights.reduce(0.0) { $0 + $1.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } }.squareRoot()
             epochs.append(Epoch(epoch: epoch, train: trainResult, test: testResult, seconds: seconds, imagesPerSecond: Double(train.count) / seconds,
-                                weightNorm: norm))
+                                weightNorm: Double(globalNorm(network.parameters.filter { $0.shape.count > 1 }))))
         }
         return TrainResult(experiment: self, summary: summary, network: network, classNames: classifier.names(train.classes), trainImages: train.count,
                            testImages: test.count, size: classifier.size, channels: classifier.channels, classes: classifier.classes, epochs: epochs)
