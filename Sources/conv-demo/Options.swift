@@ -26,7 +26,35 @@ extension OptionSpec {
     static let memoryLimit = OptionSpec(name: "--memory-limit", valueName: "BYTES", help: "Refuse runs estimated to need more memory: a number of bytes, or with K, M,\nG or T (binary: 4G is 4 GiB) (default: 4G).")
 }
 
+extension OptionSpec {
+    /// The optimiser's options of `train`, which the experiments built on it share.
+    static let training: [OptionSpec] = [
+        OptionSpec(name: "--epochs", valueName: "N", help: "Passes over the training set, 1…10000 (default: 10)."),
+        OptionSpec(name: "--batch", valueName: "B", help: "Images per step, 1…65536 (default: 32)."),
+        OptionSpec(name: "--lr", valueName: "RATE", help: "Learning rate (default: 0.05)."),
+        OptionSpec(name: "--momentum", valueName: "M", help: "SGD momentum, 0…0.999 (default: 0.9)."),
+        OptionSpec(name: "--weight-decay", valueName: "WD", help: "PyTorch's weight_decay: WD·w added to each weight's gradient, biases\nexcluded (the L2 penalty (WD/2)·‖w‖²) (default: 0)."),
+    ]
+}
+
 extension ParsedArguments {
+    /// The settings of `train` that the command line gives, over `training`'s defaults:
+    /// `OptionSpec.training`, and `--seed`, `--limit`, `--threads`, `--memory-limit` (a
+    /// command that does not declare one of them cannot be given it).
+    func trainingSettings(_ training: inout TrainExperiment) throws {
+        training.epochs = try integer("--epochs", in: 1...10_000) ?? training.epochs
+        training.batch = try integer("--batch", in: 1...65536) ?? training.batch
+        training.learningRate = try positiveFloat("--lr") ?? training.learningRate
+        training.momentum = try float("--momentum") ?? training.momentum
+        guard (0...0.999).contains(training.momentum) else { throw error("--momentum: \(training.momentum) is out of range 0…0.999") }
+        training.weightDecay = try float("--weight-decay") ?? training.weightDecay
+        guard training.weightDecay >= 0 else { throw error("--weight-decay: \(training.weightDecay) must not be negative") }
+        training.seed = try integer("--seed", in: 0...Int.max).map(UInt64.init) ?? training.seed
+        training.limit = try integer("--limit", in: 1...Int.max) ?? training.limit
+        training.threads = try threads() ?? training.threads
+        training.memoryLimit = try memoryLimit()
+    }
+
     /// `--threads`, 1…256, if given (the experiments default to every core).
     func threads() throws -> Int? {
         try integer("--threads", in: 1...256)

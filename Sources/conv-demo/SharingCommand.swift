@@ -23,11 +23,7 @@ struct SharingCommand: Command {
         options: [
             OptionSpec(name: "--data", valueName: "digits|DIR", help: "The dataset (default: digits)."),
             OptionSpec(name: "--variants", valueName: "LIST", help: "Which of conv, local, fc to train, comma-separated (default: all three)."),
-            OptionSpec(name: "--epochs", valueName: "N", help: "Passes over the training set, 1…10000 (default: 10)."),
-            OptionSpec(name: "--batch", valueName: "B", help: "Images per step, 1…65536 (default: 32)."),
-            OptionSpec(name: "--lr", valueName: "RATE", help: "Learning rate (default: 0.05)."),
-            OptionSpec(name: "--momentum", valueName: "M", help: "SGD momentum, 0…0.999 (default: 0.9)."),
-            OptionSpec(name: "--weight-decay", valueName: "WD", help: "PyTorch's weight_decay, biases excluded (default: 0)."),
+        ] + OptionSpec.training + [
             OptionSpec(name: "--shifts", valueName: "LIST", help: "Shifts in pixels, comma-separated, 0…64 (default: 0,1,2,3,4)."),
             OptionSpec(name: "--seed", valueName: "S", help: "The first seed (default: 1)."),
             OptionSpec(name: "--seeds", valueName: "K", help: "Repeat over K seeds, 1…100, and report mean and range (default: 1)."),
@@ -44,7 +40,7 @@ struct SharingCommand: Command {
     var json: Bool
 
     init(parsing arguments: ParsedArguments) throws {
-        experiment = SharingExperiment(data: try DataSource(arguments.string("--data") ?? "digits"))
+        experiment = try SharingExperiment(data: try DataSource(arguments.string("--data") ?? "digits"))
         if let list = arguments.string("--variants") {
             let names = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             experiment.variants = try names.map { name in
@@ -55,20 +51,10 @@ struct SharingCommand: Command {
             }
             guard Set(experiment.variants).count == experiment.variants.count else { throw arguments.error("--variants: '\(list)' names a variant twice") }
         }
-        experiment.epochs = try arguments.integer("--epochs", in: 1...10_000) ?? experiment.epochs
-        experiment.batch = try arguments.integer("--batch", in: 1...65536) ?? experiment.batch
-        experiment.learningRate = try arguments.positiveFloat("--lr") ?? experiment.learningRate
-        experiment.momentum = try arguments.float("--momentum") ?? experiment.momentum
-        guard (0...0.999).contains(experiment.momentum) else { throw arguments.error("--momentum: \(experiment.momentum) is out of range 0…0.999") }
-        experiment.weightDecay = try arguments.float("--weight-decay") ?? experiment.weightDecay
-        guard experiment.weightDecay >= 0 else { throw arguments.error("--weight-decay: \(experiment.weightDecay) must not be negative") }
+        try arguments.trainingSettings(&experiment.training)
         experiment.shifts = try arguments.integers("--shifts", in: 0...64) ?? experiment.shifts
         guard Set(experiment.shifts).count == experiment.shifts.count else { throw arguments.error("--shifts: a shift is given twice") }
-        experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
         experiment.seeds = try arguments.integer("--seeds", in: 1...100) ?? experiment.seeds
-        experiment.limit = try arguments.integer("--limit", in: 1...Int.max)
-        experiment.threads = try arguments.threads() ?? experiment.threads
-        experiment.memoryLimit = try arguments.memoryLimit()
         experiment.plotFile = try arguments.plotPath()
         if let page = arguments.string("--kernels") {
             guard !page.isEmpty else { throw arguments.error("--kernels: the path is empty") }

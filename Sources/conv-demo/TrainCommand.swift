@@ -23,11 +23,7 @@ struct TrainCommand: Command {
         options: [
             OptionSpec(name: "--model", valueName: "NAME|FILE|SPEC", help: "The network (default: lenet5). Samples: \(ModelSource.sampleNames.joined(separator: ", "))."),
             OptionSpec(name: "--data", valueName: "digits|DIR", help: "The dataset (default: digits)."),
-            OptionSpec(name: "--epochs", valueName: "N", help: "Passes over the training set, 1…10000 (default: 10)."),
-            OptionSpec(name: "--batch", valueName: "B", help: "Images per step, 1…65536 (default: 32)."),
-            OptionSpec(name: "--lr", valueName: "RATE", help: "Learning rate (default: 0.05)."),
-            OptionSpec(name: "--momentum", valueName: "M", help: "SGD momentum, 0…0.999 (default: 0.9)."),
-            OptionSpec(name: "--weight-decay", valueName: "WD", help: "PyTorch's weight_decay: WD·w added to each weight's gradient, biases\nexcluded (the L2 penalty (WD/2)·‖w‖²) (default: 0)."),
+        ] + OptionSpec.training + [
             OptionSpec(name: "--init", valueName: "SCHEME", help: "How the weights are drawn: \(InitScheme.names)\n(default: default, PyTorch's own); biases always as PyTorch draws them."),
             OptionSpec(name: "--seed", valueName: "S", help: "Seed of the weights, the shuffling and dropout (default: 1)."),
             OptionSpec(name: "--limit", valueName: "N", help: "Train on the first N training images only."),
@@ -46,18 +42,8 @@ struct TrainCommand: Command {
     init(parsing arguments: ParsedArguments) throws {
         experiment = TrainExperiment(model: try ModelSource(arguments.string("--model") ?? "lenet5"),
                                      data: try DataSource(arguments.string("--data") ?? "digits"))
-        experiment.epochs = try arguments.integer("--epochs", in: 1...10_000) ?? experiment.epochs
-        experiment.batch = try arguments.integer("--batch", in: 1...65536) ?? experiment.batch
-        experiment.learningRate = try arguments.positiveFloat("--lr") ?? experiment.learningRate
-        experiment.momentum = try arguments.float("--momentum") ?? experiment.momentum
-        guard (0...0.999).contains(experiment.momentum) else { throw arguments.error("--momentum: \(experiment.momentum) is out of range 0…0.999") }
-        experiment.weightDecay = try arguments.float("--weight-decay") ?? experiment.weightDecay
-        guard experiment.weightDecay >= 0 else { throw arguments.error("--weight-decay: \(experiment.weightDecay) must not be negative") }
+        try arguments.trainingSettings(&experiment)
         experiment.initialization = try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue)).flatMap(InitScheme.init) ?? experiment.initialization
-        experiment.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
-        experiment.limit = try arguments.integer("--limit", in: 1...Int.max)
-        experiment.threads = try arguments.threads() ?? experiment.threads
-        experiment.memoryLimit = try arguments.memoryLimit()
         experiment.plotFile = try arguments.plotPath()
         save = arguments.string("--save")
         if let save { try checkWritable(save) }

@@ -64,15 +64,7 @@ struct WeightDecayCommand: Command {
             }
             var digits = DigitsWeightDecayExperiment(model: try ModelSource(arguments.string("--model") ?? "lenet5-28"), data: try DataSource(data))
             digits.lambdas = lambdas ?? digits.lambdas
-            digits.epochs = try arguments.integer("--epochs", in: 1...10_000) ?? digits.epochs
-            digits.batch = try arguments.integer("--batch", in: 1...65536) ?? digits.batch
-            digits.learningRate = try arguments.positiveFloat("--lr") ?? digits.learningRate
-            digits.momentum = try arguments.float("--momentum") ?? digits.momentum
-            guard (0...0.999).contains(digits.momentum) else { throw arguments.error("--momentum: \(digits.momentum) is out of range 0…0.999") }
-            digits.limit = try arguments.integer("--limit", in: 1...Int.max) ?? digits.limit
-            digits.seed = UInt64(try arguments.integer("--seed", in: 0...Int.max) ?? 1)
-            digits.threads = try arguments.threads() ?? digits.threads
-            digits.memoryLimit = try arguments.memoryLimit()
+            try arguments.trainingSettings(&digits.training)
             digits.plotFile = try arguments.plotPath()
             self.digits = digits
             return

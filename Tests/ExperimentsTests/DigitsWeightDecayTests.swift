@@ -10,7 +10,7 @@ struct DigitsWeightDecayTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let model = try ModelSource("input 28x28; conv 4 k=5 s=2; relu; flatten; fc 10")
         var experiment = DigitsWeightDecayExperiment(model: model, data: try DataSource(data.path))
-        (experiment.lambdas, experiment.epochs, experiment.batch, experiment.limit) = ([0, 0.05], 4, 4, 8)
+        (experiment.lambdas, experiment.training.epochs, experiment.training.batch, experiment.training.limit) = ([0, 0.05], 4, 4, 8)
         let result = try experiment.run { _ in }
         #expect(result.trainImages == 8 && result.testImages == 6 && result.runs.count == 2)
         #expect(result.runs.allSatisfy { $0.epochs.count == 4 })

@@ -25,8 +25,8 @@ struct SharingTests {
     }
 
     func experiment(_ data: URL) throws -> SharingExperiment {
-        var experiment = SharingExperiment(data: try DataSource(data.path))
-        (experiment.variants, experiment.epochs, experiment.batch, experiment.shifts, experiment.seeds) = ([.conv, .local], 2, 4, [0, 2], 2)
+        var experiment = try SharingExperiment(data: try DataSource(data.path))
+        (experiment.variants, experiment.training.epochs, experiment.training.batch, experiment.shifts, experiment.seeds) = ([.conv, .local], 2, 4, [0, 2], 2)
         return experiment
     }
 
@@ -48,7 +48,7 @@ struct SharingTests {
         #expect(result.runs[0].test.loss != result.runs[2].test.loss, "another seed, another network")
 
         // The conv run is `train` of lenet5-28 with the same settings.
-        var train = TrainExperiment(model: try ModelSource.sample("lenet5-28"), data: experiment.data)
+        var train = TrainExperiment(model: try ModelSource.sample("lenet5-28"), data: experiment.training.data)
         (train.epochs, train.batch, train.seed) = (2, 4, 2)
         let trained = try train.run { _ in }
         #expect(trained.epochs[1].test.loss == result.runs[2].test.loss)

@@ -30,29 +30,23 @@ public struct SharingExperiment: Sendable {
         }
     }
 
-    public var data: DataSource
+    /// What every run shares: `train`'s settings (data, epochs, batch, optimiser, threads,
+    /// limits), its model replaced by each variant's and its seed by each run's (its own
+    /// seed is the first).
+    public var training: TrainExperiment
     public var variants = Variant.allCases
-    public var epochs = 10
-    public var batch = 32
-    public var learningRate: Float = 0.05
-    public var momentum: Float = 0.9
-    public var weightDecay: Float = 0
     /// Shifts in pixels; each is applied in x, in y and diagonally.
     public var shifts = [0, 1, 2, 3, 4]
-    /// The first seed; runs use `seed`, `seed + 1`, … `seed + seeds − 1`.
-    public var seed: UInt64 = 1
+    /// Runs use seeds `training.seed`, `training.seed + 1`, … (`seeds` of them).
     public var seeds = 1
-    public var threads = availableCores
-    /// Train on the first `limit` training images only.
-    public var limit: Int?
-    public var memoryLimit = defaultMemoryLimit
     /// Where the plot goes, which the text names; nil for none.
     public var plotFile: String?
     /// Where the page of first-layer weights goes (HTML), which the text names; nil for none.
     public var kernelPage: String?
 
-    public init(data: DataSource) {
-        self.data = data
+    /// - Throws: `UserError` (missing input) when the shipped variants are not found.
+    public init(data: DataSource) throws(UserError) {
+        training = TrainExperiment(model: try ModelSource.sample(Variant.conv.sample), data: data)
     }
 
     /// The directions each shift d is applied in: right, down, and both.
@@ -62,25 +56,24 @@ public struct SharingExperiment: Sendable {
 
     /// The experiment for one variant and seed: `train` with this experiment's settings.
     func training(_ variant: Variant, seed: UInt64) throws(UserError) -> TrainExperiment {
-        var training = TrainExperiment(model: try ModelSource.sample(variant.sample), data: data)
-        (training.epochs, training.batch, training.learningRate, training.momentum) = (epochs, batch, learningRate, momentum)
-        (training.weightDecay, training.seed, training.threads, training.limit) = (weightDecay, seed, threads, limit)
-        training.memoryLimit = memoryLimit
-        return training
+        var run = training
+        (run.model, run.seed) = (try ModelSource.sample(variant.sample), seed)
+        return run
     }
 
     public func run(progress: (String) -> Void) throws(UserError) -> SharingResult {
         // Every variant has LeNet-5's 28×28×1 input and 10 outputs; the data is fitted once.
-        let first = try training(variants[0], seed: seed)
+        let (data, memoryLimit, threads) = (training.data, training.memoryLimit, training.threads)
+        let first = try training(variants[0], seed: training.seed)
         let classifier = try ClassifierShape(try first.network().1, of: first.model)
-        for variant in variants { _ = try training(variant, seed: seed).network() }
+        for variant in variants { _ = try training(variant, seed: training.seed).network() }
         progress("reading the data…")
         var train = try data.load(.train, for: classifier, memoryLimit: memoryLimit)
-        if let limit { train = train.prefix(limit) }
+        if let limit = training.limit { train = train.prefix(limit) }
         let test = try data.load(.test, for: classifier, memoryLimit: memoryLimit)
 
         var runs: [SharingResult.Run] = []
-        for seed in (0..<UInt64(seeds)).map({ self.seed &+ $0 }) {
+        for seed in (0..<UInt64(seeds)).map({ training.seed &+ $0 }) {
             for variant in variants {
                 let label = "\(variant.rawValue), seed \(seed)"
                 let result = try training(variant, seed: seed).run(train: train, test: test) { progress("\(label): \($0)") }

@@ -46,7 +46,7 @@ public struct SharingResult: Report, Sendable {
     }
 
     public var text: String {
-        let e = experiment
+        let (e, t) = (experiment, experiment.training)
         var table = TextTable([("variant", .left), ("parameters", .right), ("train acc %", .right), ("train loss", .right),
                                ("test acc %", .right), ("test loss", .right), ("gap, points", .right), ("seconds", .right)])
         for variant in e.variants {
@@ -60,10 +60,10 @@ public struct SharingResult: Report, Sendable {
             let runs = runs(of: variant)
             shiftTable.append([variant.rawValue] + e.shifts.map { d in cell(runs.compactMap { $0.diagonal(d) }) })
         }
-        let seeds = e.seeds == 1 ? "seed \(e.seed)" : "seeds \(e.seed)–\(e.seed &+ UInt64(e.seeds) &- 1); each cell the mean (and range) over the \(e.seeds) seeds"
+        let seeds = e.seeds == 1 ? "seed \(t.seed)" : "seeds \(t.seed)–\(t.seed &+ UInt64(e.seeds) &- 1); each cell the mean (and range) over the \(e.seeds) seeds"
         return """
-            sharing: LeNet-5 for 28×28 trained three ways on \(e.data.name): \(grouped(trainImages)) training and \(grouped(testImages)) test images
-            SGD, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), weight decay \(decimal(e.weightDecay)), batch \(e.batch), \(e.epochs) epoch\(e.epochs == 1 ? "" : "s"), \(seeds)
+            sharing: LeNet-5 for 28×28 trained three ways on \(t.data.name): \(grouped(trainImages)) training and \(grouped(testImages)) test images
+            SGD, lr \(decimal(t.learningRate)), momentum \(decimal(t.momentum)), weight decay \(decimal(t.weightDecay)), batch \(t.batch), \(t.epochs) epoch\(t.epochs == 1 ? "" : "s"), \(seeds)
             conv: shared 5×5 kernels; local: a kernel per position (nothing shared); fc: every convolution replaced by its fully-connected equivalent
 
             \(table.rendered())
@@ -76,12 +76,12 @@ public struct SharingResult: Report, Sendable {
     }
 
     public var json: JSON {
-        let e = experiment
+        let (e, t) = (experiment, experiment.training)
         return .object([
-            ("data", .object([("source", .string(e.data.name)), ("train", .int(trainImages)), ("test", .int(testImages))])),
-            ("settings", .object([("epochs", .int(e.epochs)), ("batch", .int(e.batch)), ("lr", .float(e.learningRate)), ("momentum", .float(e.momentum)),
-                                  ("weight_decay", .float(e.weightDecay)), ("seed", .int(Int(e.seed))), ("seeds", .int(e.seeds)),
-                                  ("shifts", .array(e.shifts.map(JSON.int))), ("threads", .int(e.threads)), ("limit", e.limit.map(JSON.int) ?? .null)])),
+            ("data", .object([("source", .string(t.data.name)), ("train", .int(trainImages)), ("test", .int(testImages))])),
+            ("settings", .object([("epochs", .int(t.epochs)), ("batch", .int(t.batch)), ("lr", .float(t.learningRate)), ("momentum", .float(t.momentum)),
+                                  ("weight_decay", .float(t.weightDecay)), ("seed", .int(Int(t.seed))), ("seeds", .int(e.seeds)),
+                                  ("shifts", .array(e.shifts.map(JSON.int))), ("threads", .int(t.threads)), ("limit", t.limit.map(JSON.int) ?? .null)])),
             ("runs", .array(runs.map { run in
                 .object([("variant", .string(run.variant.rawValue)), ("model", .string(run.variant.sample)), ("seed", .int(Int(run.seed))),
                          ("params", .int(run.parameters)), ("train_accuracy", .number(run.train.accuracy)), ("train_loss", .number(run.train.loss)),
@@ -92,7 +92,7 @@ public struct SharingResult: Report, Sendable {
     }
 
     public var chart: SVGChart {
-        let e = experiment
+        let (e, t) = (experiment, experiment.training)
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
         let shifts = e.variants.enumerated().map { index, variant in
             let runs = runs(of: variant)
@@ -104,8 +104,8 @@ public struct SharingResult: Report, Sendable {
             return SVGChart.Series(name: "\(variant.rawValue): \(grouped(runs[0].parameters)) parameters", values: [mean(runs.map(\.test.accuracy))],
                                    color: index, xValues: [Double(runs[0].parameters)])
         }
-        let seeds = e.seeds == 1 ? "seed \(e.seed)" : "mean of \(e.seeds) seeds"
-        return SVGChart(title: "sharing: LeNet-5 three ways on \(e.data.name) (\(seeds))", panels: [
+        let seeds = e.seeds == 1 ? "seed \(t.seed)" : "mean of \(e.seeds) seeds"
+        return SVGChart(title: "sharing: LeNet-5 three ways on \(t.data.name) (\(seeds))", panels: [
             SVGChart.Panel(title: "test digits moved d pixels right and down", xLabel: "shift d (pixels)", yLabel: "test accuracy",
                            logarithmic: false, series: shifts),
             SVGChart.Panel(title: "parameters against test accuracy", xLabel: "parameters (log scale)", yLabel: "test accuracy",

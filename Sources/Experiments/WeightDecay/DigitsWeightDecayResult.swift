@@ -12,12 +12,12 @@ public struct DigitsWeightDecayResult: Report, Sendable {
     private func percent(_ fraction: Double) -> String { fixed(100 * fraction, 1) }
 
     public var text: String {
-        let e = experiment
-        let every = max(1, e.epochs / 6)
+        let (e, t) = (experiment, experiment.training)
+        let every = max(1, t.epochs / 6)
         var progressTable = TextTable([("epoch", .right)] + runs.flatMap { run in
             [("\(name(run.lambda)): train %", .right), ("test %", .right), ("‖w‖", .right)]
         })
-        for epoch in Array(stride(from: every, to: e.epochs, by: every)) + [e.epochs] {
+        for epoch in Array(stride(from: every, to: t.epochs, by: every)) + [t.epochs] {
             progressTable.append(["\(epoch)"] + runs.flatMap { run in
                 let measured = run.epochs[epoch - 1]
                 return [percent(measured.train.accuracy), percent(measured.test.accuracy), fixed(measured.weightNorm, 2)]
@@ -32,8 +32,8 @@ public struct DigitsWeightDecayResult: Report, Sendable {
                           fixed(last.weightNorm, 2)])
         }
         return """
-            weight-decay: \(e.model.description), \(grouped(parameters)) parameters, on the first \(grouped(trainImages)) training images of \(e.data.name) (\(grouped(testImages)) test images)
-            SGD, lr \(decimal(e.learningRate)), momentum \(decimal(e.momentum)), batch \(e.batch), \(e.epochs) epoch\(e.epochs == 1 ? "" : "s"), seed \(e.seed); loss: cross-entropy
+            weight-decay: \(t.model.description), \(grouped(parameters)) parameters, on the first \(grouped(trainImages)) training images of \(t.data.name) (\(grouped(testImages)) test images)
+            SGD, lr \(decimal(t.learningRate)), momentum \(decimal(t.momentum)), batch \(t.batch), \(t.epochs) epoch\(t.epochs == 1 ? "" : "s"), seed \(t.seed); loss: cross-entropy
             λ is the penalty λ‖w‖² (weight decay 2λ); ‖w‖ is the weights' L2 norm, biases excluded
 
             \(progressTable.rendered())
@@ -42,12 +42,12 @@ public struct DigitsWeightDecayResult: Report, Sendable {
     }
 
     public var json: JSON {
-        let e = experiment
+        let (e, t) = (experiment, experiment.training)
         return .object([
-            ("model", .object([("spec", .string(e.model.text)), ("source", .string(e.model.description)), ("params", .int(parameters))])),
-            ("data", .object([("source", .string(e.data.name)), ("train", .int(trainImages)), ("test", .int(testImages))])),
-            ("epochs", .int(e.epochs)), ("batch", .int(e.batch)), ("lr", .float(e.learningRate)), ("momentum", .float(e.momentum)),
-            ("lambdas", .array(e.lambdas.map { .float($0) })), ("limit", .int(e.limit)), ("seed", .int(Int(e.seed))),
+            ("model", .object([("spec", .string(t.model.text)), ("source", .string(t.model.description)), ("params", .int(parameters))])),
+            ("data", .object([("source", .string(t.data.name)), ("train", .int(trainImages)), ("test", .int(testImages))])),
+            ("epochs", .int(t.epochs)), ("batch", .int(t.batch)), ("lr", .float(t.learningRate)), ("momentum", .float(t.momentum)),
+            ("lambdas", .array(e.lambdas.map { .float($0) })), ("limit", t.limit.map(JSON.int) ?? .null), ("seed", .int(Int(t.seed))),
             ("runs", .array(runs.map { run in
                 .object([
                     ("lambda", .float(run.lambda)), ("weight_decay", .float(2 * run.lambda)),
@@ -61,7 +61,7 @@ public struct DigitsWeightDecayResult: Report, Sendable {
     }
 
     public var chart: SVGChart {
-        SVGChart(title: "weight-decay: \(experiment.model.description) on \(grouped(trainImages)) digits of \(experiment.data.name)", panels: [
+        SVGChart(title: "weight-decay: \(experiment.training.model.description) on \(grouped(trainImages)) digits of \(experiment.training.data.name)", panels: [
             SVGChart.Panel(title: "training accuracy (solid) and test accuracy (dashed)", xLabel: "epoch", yLabel: "fraction correct", logarithmic: false,
                            series: runs.enumerated().flatMap { index, run in
                                [SVGChart.Series(name: "\(name(run.lambda)) train", values: run.epochs.map(\.train.accuracy), color: index),
