@@ -1,9 +1,17 @@
 /// Max or average pooling: each output pixel summarizes a window of input pixels of
 /// one channel, which shrinks the feature maps and has no parameters at all.
 ///
-/// PyTorch's `nn.MaxPool2d` / `nn.AvgPool2d` without padding, rounding down: per axis
-/// ⌊(n − k) / s⌋ + 1 outputs, the same `AxisGeometry` as a convolution. The stride
-/// defaults to the kernel size, so 2×2 pooling halves each side.
+/// PyTorch's `nn.MaxPool2d(k, s, padding=p)` / `nn.AvgPool2d(k, s, padding=p)` with their
+/// defaults (no dilation, rounding down): per axis ⌊(n + 2p − k) / s⌋ + 1 outputs, the
+/// same `AxisGeometry` as a convolution. The stride defaults to the kernel size, so 2×2
+/// pooling halves each side.
+///
+/// Padding adds p pixels before and after each axis that take part in no maximum (max
+/// pooling treats them as −∞: a window's winner is always a real pixel) and count as
+/// zeros in a mean, which still divides by kh·kw (PyTorch's `count_include_pad=True`).
+/// As in PyTorch, p is at most ⌊k/2⌋ per axis, so that every window covers a real pixel.
+/// Without padding the windows run over the input directly, eight maxima at a time; with
+/// it each window is clipped to the pixels it really covers.
 /// - input [N, C, H, W] → output [N, C, Hout, Wout]
 public struct Pooling2D: Sendable {
     /// What a window is reduced to.
@@ -17,9 +25,12 @@ public struct Pooling2D: Sendable {
     public let kind: Kind
     public let kernelSize: Size2D
     public let stride: Size2D
+    /// Pixels added above and below (`height`) and left and right (`width`).
+    public let padding: Size2D
 
-    /// - Throws: `ShapeError` when a kernel size or stride is below 1.
-    public init(_ kind: Kind, kernelSize: Size2D = Size2D(2), stride: Size2D? = nil) throws(ShapeError) {
+    /// - Throws: `ShapeError` when a kernel size or stride is below 1, or the padding is
+    ///   negative or more than half the kernel on an axis.
+    public init(_ kind: Kind, kernelSize: Size2D = Size2D(2), stride: Size2D? = nil, padding: Size2D = Size2D(0)) throws(ShapeError) {
         let stride = stride ?? kernelSize
         guard kernelSize.height >= 1, kernelSize.width >= 1 else {
             throw ShapeError("pooling kernel \(kernelSize) must be at least 1×1")
@@ -27,17 +38,26 @@ public struct Pooling2D: Sendable {
         guard stride.height >= 1, stride.width >= 1 else {
             throw ShapeError("pooling stride \(stride) must be at least 1×1: it is the step from one window to the next")
         }
+        guard padding.height >= 0, padding.width >= 0 else {
+            throw ShapeError("pooling padding \(padding) must not be negative")
+        }
+        let largest = Size2D(height: kernelSize.height / 2, width: kernelSize.width / 2)
+        guard padding.height <= largest.height, padding.width <= largest.width else {
+            throw ShapeError("pooling padding \(padding) is more than half the kernel \(kernelSize): PyTorch allows at most ⌊k/2⌋ per axis, here \(largest)")
+        }
         self.kind = kind
         self.kernelSize = kernelSize
         self.stride = stride
+        self.padding = padding
     }
 
     public func geometry(for input: Size2D) throws(ShapeError) -> ConvGeometry {
-        try ConvGeometry(input: input, kernel: kernelSize, stride: stride)
+        try ConvGeometry(input: input, kernel: kernelSize, stride: stride, padding: .explicit(padding))
     }
 
     public func callAsFunction(_ input: Tensor) throws(ShapeError) -> Tensor {
         let geometry = try check(input)
+        guard padding == Size2D(0) else { return try paddedForward(input, geometry) }
         let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
         return try Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], unsafeUninitialized: { output in
             input.withUnsafeBufferPointer { x in
@@ -62,6 +82,7 @@ public struct Pooling2D: Sendable {
         guard outputGradient.shape == outputShape else {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this layer's output is \(outputShape)")
         }
+        guard padding == Size2D(0) else { return try paddedBackward(input, outputGradient, geometry) }
         let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
         var gradient = try Tensor(shape: input.shape)
         gradient.withUnsafeMutableBufferPointer { gradient in
@@ -86,9 +107,9 @@ public struct Pooling2D: Sendable {
         return try geometry(for: Size2D(height: input.shape[2], width: input.shape[3]))
     }
 
-    /// The windows of one geometry over `planes` planes of an [N, C, H, W] buffer, in
-    /// output order, each by the flat index of its top-left pixel, its pixels row by row.
-    /// The geometry guarantees every window lies inside its plane.
+    /// The windows of one unpadded geometry over `planes` planes of an [N, C, H, W] buffer,
+    /// in output order, each by the flat index of its top-left pixel, its pixels row by
+    /// row. The geometry guarantees every window lies inside its plane.
     private struct Windows {
         let (kernelHeight, kernelWidth, strideHeight, strideWidth): (Int, Int, Int, Int)
         let (inputHeight, inputWidth, outputHeight, outputWidth): (Int, Int, Int, Int)
