@@ -54,6 +54,20 @@ extension Pooling2D: Module {
     public func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {}
 }
 
+extension AdaptiveAveragePooling2D: Module {
+    public func forward(_ input: Tensor, mode: Mode, threads: Int?) throws(ShapeError) -> Tensor {
+        try self(input)
+    }
+
+    public func backward(input: Tensor, output: Tensor, outputGradient: Tensor, threads: Int?) throws(ShapeError) -> (input: Tensor, parameters: [Tensor]) {
+        (try backward(input: input, outputGradient: outputGradient), [])
+    }
+
+    public var parameters: [Tensor] { [] }
+
+    public func updateParameters(_ update: (_ index: Int, _ parameter: inout Tensor) -> Void) {}
+}
+
 extension Activation: Module {
     public func forward(_ input: Tensor, mode: Mode, threads: Int?) throws(ShapeError) -> Tensor {
         forward(input)

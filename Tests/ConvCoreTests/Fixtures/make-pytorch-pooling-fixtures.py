@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Makes pytorch-pooling.json, the PyTorch answers that Pooling2DTests.swift reads.
+"""Makes pytorch-pooling.json, the PyTorch answers that Pooling2DTests.swift and
+AdaptiveAveragePooling2DTests.swift read.
 
     padded    6 torch.nn.MaxPool2d / AvgPool2d layers with padding (PyTorch's defaults
               otherwise: ceil_mode=False, count_include_pad=True), square and
-              rectangular, kernel equal to and different from the stride: input,
-              output, a random output gradient dy, and the input gradient of the
-              loss sum(y * dy)
+              rectangular, kernel equal to and different from the stride
+    adaptive  5 torch.nn.AdaptiveAvgPool2d layers, mostly on sizes the output does not
+              divide: 7×7 → 3×3, 10×6 → 4×5, 2×2 → 3×3 (more bins than pixels),
+              5×9 → 2×4, and 6×4 → 1×1 (global)
+
+Each case holds the input, the output, a random output gradient dy, and the input
+gradient of the loss sum(y * dy).
 
 This script is NOT run by the tests, by CI or by anything else in the project: the
 tests only read the JSON file, and no Python runs in the project or its tests. It needs
@@ -81,7 +86,37 @@ def recompute_padded(c):
     return x, y
 
 
-SECTIONS = {"padded": (padded_cases, recompute_padded, len(PADDED_LAYERS))}
+ADAPTIVE_SEED = 12
+# (output size (height, width), input shape [N, C, H, W])
+ADAPTIVE_LAYERS = [
+    ((3, 3), (2, 2, 7, 7)),
+    ((4, 5), (2, 2, 10, 6)),
+    ((3, 3), (1, 3, 2, 2)),
+    ((2, 4), (1, 2, 5, 9)),
+    ((1, 1), (2, 3, 6, 4)),
+]
+
+
+def adaptive_cases():
+    torch.manual_seed(ADAPTIVE_SEED)
+    cases = []
+    for output_size, shape in ADAPTIVE_LAYERS:
+        x = torch.randn(shape, requires_grad=True)
+        y = torch.nn.AdaptiveAvgPool2d(output_size)(x)
+        dy = torch.randn_like(y)
+        y.backward(dy)
+        cases.append({"output_size": list(output_size), "x_shape": list(x.shape), "x": floats(x),
+                      "y_shape": list(y.shape), "y": floats(y), "dy": floats(dy), "dx": floats(x.grad)})
+    return cases
+
+
+def recompute_adaptive(c):
+    x = tensor(c["x"], c["x_shape"]).requires_grad_()
+    return x, torch.nn.AdaptiveAvgPool2d(tuple(c["output_size"]))(x)
+
+
+SECTIONS = {"padded": (padded_cases, recompute_padded, len(PADDED_LAYERS)),
+            "adaptive": (adaptive_cases, recompute_adaptive, len(ADAPTIVE_LAYERS))}
 NAME = "pytorch-pooling.json"
 HERE = Path(__file__).resolve().parent
 
