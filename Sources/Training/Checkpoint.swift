@@ -6,10 +6,12 @@ import Safetensors
 /// `model.load_state_dict(safetensors.torch.load_file(F), strict=True)` takes it and the
 /// reverse works too:
 ///
-/// - module N (the N-th layer line after `input`, from 0): `N.weight` — a convolution's
-///   [out, in/groups, kh, kw], a linear layer's [out, in] — and `N.bias` [out];
-/// - batch norm: `N.weight`, `N.bias`, `N.running_mean`, `N.running_var` (F32) and
-///   `N.num_batches_tracked` (I64, shape []);
+/// - each layer by its full name (`NetworkSpec+Names.swift`): module N of a network of
+///   unnamed layers (the N-th layer line after `input`, from 0) is `N.`, a named layer in
+///   blocks `layer1.0.conv1.`; then `weight` — a convolution's [out, in/groups, kh, kw],
+///   a linear layer's [out, in] — and `bias` [out];
+/// - batch norm: `weight`, `bias`, `running_mean`, `running_var` (F32) and
+///   `num_batches_tracked` (I64, shape []);
 /// - a locally connected layer (which PyTorch lacks): `N.weight` [positions, out,
 ///   in·kh·kw], a kernel per output position (y · Wout + x) with the taps in im2col's order
 ///   (c, i, j), and `N.bias` [positions, out].
@@ -24,17 +26,17 @@ public enum Checkpoint {
     public static func file(of network: Sequential, spec: String) -> SafetensorsFile {
         var tensors: [String: TensorEntry] = [:]
         func put(_ name: String, _ tensor: Tensor) { tensors[name] = TensorEntry(floats: tensor.scalars, shape: tensor.shape) }
-        for (index, module) in network.modules.enumerated() {
-            switch module {
+        network.forEachLayer { name, layer in
+            switch layer {
             case is Conv2D, is Linear, is LocallyConnected2D:
                 // Their parameters are the weight, then the bias if there is one.
-                for (name, tensor) in zip(["weight", "bias"], module.parameters) { put("\(index).\(name)", tensor) }
+                for (tensorName, tensor) in zip(["weight", "bias"], layer.parameters) { put("\(name).\(tensorName)", tensor) }
             case let norm as BatchNorm:
-                put("\(index).weight", norm.weight)
-                put("\(index).bias", norm.bias)
-                put("\(index).running_mean", norm.runningMean)
-                put("\(index).running_var", norm.runningVariance)
-                tensors["\(index).num_batches_tracked"] = TensorEntry(int64s: [Int64(norm.batchesTracked)], shape: [])
+                put("\(name).weight", norm.weight)
+                put("\(name).bias", norm.bias)
+                put("\(name).running_mean", norm.runningMean)
+                put("\(name).running_var", norm.runningVariance)
+                tensors["\(name).num_batches_tracked"] = TensorEntry(int64s: [Int64(norm.batchesTracked)], shape: [])
             default:
                 break
             }
@@ -70,30 +72,34 @@ public enum Checkpoint {
                 throw CheckpointError("'\(name)': \(error)")
             }
         }
-        var loaded: [Int: [Tensor]] = [:]
-        for index in network.modules.indices {
-            switch network.modules[index] {
+        // Shapes are checked above, so each tensor replaces a parameter of its own shape.
+        func replace(_ layer: inout any Module, with tensors: [Tensor]) {
+            layer.updateParameters { index, parameter in parameter = tensors[index] }
+        }
+        try network.updateLayers { (name, layer: inout any Module) throws(CheckpointError) in
+            switch layer {
             case is Conv2D, is Linear, is LocallyConnected2D:
                 var tensors: [Tensor] = []
-                for name in ["weight", "bias"].prefix(network.modules[index].parameters.count) { tensors.append(try floats("\(index).\(name)")) }
-                loaded[index] = tensors
-            case is BatchNorm:
-                loaded[index] = [try floats("\(index).weight"), try floats("\(index).bias")]
+                for tensorName in ["weight", "bias"].prefix(layer.parameters.count) { tensors.append(try floats("\(name).\(tensorName)")) }
+                replace(&layer, with: tensors)
+            case var norm as BatchNorm:
                 let count: Int64
-                do { count = try file.tensors["\(index).num_batches_tracked"]?.int64s().first ?? 0 } catch {
-                    throw CheckpointError("'\(index).num_batches_tracked': \(error.message)")
+                do throws(SafetensorsError) { count = try file.tensors["\(name).num_batches_tracked"]?.int64s().first ?? 0 } catch {
+                    throw CheckpointError("'\(name).num_batches_tracked': \(error.message)")
                 }
-                let (mean, variance) = (try floats("\(index).running_mean"), try floats("\(index).running_var"))
-                do {
-                    try network.setRunningStatistics(ofModule: index, mean: mean, variance: variance, batchesTracked: Int(count))
+                let (mean, variance) = (try floats("\(name).running_mean"), try floats("\(name).running_var"))
+                do throws(ShapeError) {
+                    try norm.setRunningStatistics(mean: mean, variance: variance, batchesTracked: Int(count))
                 } catch {
-                    throw CheckpointError("'\(index).running_mean': \(error.message)")
+                    throw CheckpointError("'\(name).running_mean': \(error.message)")
                 }
+                var module: any Module = norm
+                replace(&module, with: [try floats("\(name).weight"), try floats("\(name).bias")])
+                layer = module
             default:
                 break
             }
         }
-        network.replaceParameters(loaded)
     }
 }
 

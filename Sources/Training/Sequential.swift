@@ -17,6 +17,9 @@ import ConvCore
 /// by a pass.
 public struct Sequential: Module {
     public var modules: [any Module] { storedModules }
+    /// Each module's name, the prefix of its tensors' names in a checkpoint: its position
+    /// ("0", "1", …) unless the spec named it.
+    public let names: [String]
     /// The input of every module, then the network's output, from the last forward pass.
     public var activations: [Tensor] { storedActivations }
     /// ∂L/∂parameters from the last backward pass, in the order of `parameters`; empty
@@ -27,8 +30,12 @@ public struct Sequential: Module {
     /// Gradient clipping scales them in place (`GradientClipping.swift`).
     var storedGradients: [Tensor] = []
 
-    public init(_ modules: [any Module]) {
+    /// - Precondition: `names`, when given, has a distinct name for each module.
+    public init(_ modules: [any Module], names: [String]? = nil) {
+        precondition(names == nil || (names!.count == modules.count && Set(names!).count == modules.count),
+                     "Sequential: a distinct name for each module")
         storedModules = modules
+        self.names = names ?? modules.indices.map(String.init)
     }
 
     /// The forward pass, keeping every activation for the backward pass; `progress` hears
@@ -109,24 +116,37 @@ public struct Sequential: Module {
         }
     }
 
-    /// Replaces the parameters of the modules at the keys with the tensors given (a
-    /// checkpoint's), in the order of each module's `parameters`.
-    /// - Precondition: each tensor has the shape of the parameter it replaces.
-    mutating func replaceParameters(_ values: [Int: [Tensor]]) {
-        for (index, tensors) in values {
-            storedModules[index].updateParameters { local, parameter in
-                precondition(tensors[local].shape == parameter.shape, "Sequential: a loaded parameter of the wrong shape")
-                parameter = tensors[local]
+    /// Every layer with its full name under `prefix`, blocks opened (a nested network's
+    /// layers under its name, a residual block's as `Residual` names them), in order.
+    public func forEachLayer(prefix: String = "", _ body: (_ name: String, _ layer: any Module) -> Void) {
+        for (name, module) in zip(names, storedModules) {
+            let path = NetworkSpec.path(prefix, name)
+            switch module {
+            case let inner as Sequential: inner.forEachLayer(prefix: path, body)
+            case let block as Residual:
+                block.branch.forEachLayer(prefix: path, body)
+                block.shortcut?.forEachLayer(prefix: NetworkSpec.path(path, block.shortcutName), body)
+                block.after.forEachLayer(prefix: path, body)
+            default: body(path, module)
             }
         }
     }
 
-    /// Sets the running statistics of the batch norm at `index`.
-    /// - Precondition: the module at `index` is a `BatchNorm`.
-    mutating func setRunningStatistics(ofModule index: Int, mean: Tensor, variance: Tensor, batchesTracked: Int) throws(ShapeError) {
-        var norm = storedModules[index] as! BatchNorm
-        try norm.setRunningStatistics(mean: mean, variance: variance, batchesTracked: batchesTracked)
-        storedModules[index] = norm
+    /// `forEachLayer`, in place: how a checkpoint's tensors go into the network.
+    mutating func updateLayers(prefix: String = "", _ body: (String, inout any Module) throws(CheckpointError) -> Void) throws(CheckpointError) {
+        for index in storedModules.indices {
+            let path = NetworkSpec.path(prefix, names[index])
+            switch storedModules[index] {
+            case var inner as Sequential:
+                try inner.updateLayers(prefix: path, body)
+                storedModules[index] = inner
+            case var block as Residual:
+                try block.updateLayers(prefix: path, body)
+                storedModules[index] = block
+            default:
+                try body(path, &storedModules[index])
+            }
+        }
     }
 
     /// Visits every parameter with its gradient from the last backward pass, in place: the

@@ -16,6 +16,10 @@ struct NetworkSummaryTests {
         ("lenet5", 61_706, 416_520),
         ("alexnet", 61_100_840, 714_188_480),
         ("vgg16", 138_357_544, 15_470_264_320),
+        // torchvision's totals (Tests/ConvCoreTests/Fixtures/torchvision-models.json).
+        ("resnet18", 11_689_512, 1_814_073_344),
+        ("resnet50", 25_557_032, 4_089_184_256),
+        ("mobilenetv2", 3_504_872, 300_774_272),
         // LeNet-5 for 28×28 three ways: shared kernels, a kernel per position, fully connected.
         ("lenet5-28", 61_706, 416_520),
         ("lenet5-local", 423_038, 416_520),
@@ -32,22 +36,24 @@ struct NetworkSummaryTests {
     func vgg16() throws {
         let summary = try summary(of: "vgg16")
         #expect(summary.input == .image(Size2D(224), channels: 3))
-        #expect(summary.rows.count == 38)
-        #expect(summary.rows[0].output == .image(Size2D(224), channels: 64))
-        #expect(summary.rows[0].count.macs == 224 * 224 * 64 * 3 * 9)
+        let layers = summary.layers
+        #expect(layers.count == 40)  // 31 in features, the pooling and flatten, 7 in classifier
+        #expect(layers[0].name == "features.0" && layers[0].depth == 2)
+        #expect(layers[0].output == .image(Size2D(224), channels: 64))
+        #expect(layers[0].count.macs == 224 * 224 * 64 * 3 * 9)
         let (inputs, outputs): (Int, Int) = (224 * 224 * 3, 224 * 224 * 64)
-        #expect(summary.rows[0].fullyConnectedEquivalent == .parameters(inputs * outputs + outputs))
-        let lastPool = try #require(summary.rows.last { $0.statement.layer == .pooling(.max, kernel: Size2D(2), stride: Size2D(2)) })
+        #expect(layers[0].fullyConnectedEquivalent == .parameters(inputs * outputs + outputs))
+        let lastPool = try #require(layers.last { $0.statement.layer == .pooling(.max, kernel: Size2D(2), stride: Size2D(2), padding: Size2D(0)) })
         #expect(lastPool.output == .image(Size2D(7), channels: 512))
         #expect(lastPool.receptiveField == Size2D(212))
-        #expect(summary.rows.first { $0.statement.layer == .flatten }?.output == .features(25_088))
-        #expect(summary.rows.first { $0.statement.layer == .flatten }?.receptiveField == nil)
-        #expect(summary.rows.last?.output == .features(1000))
+        #expect(layers.first { $0.statement.layer == .flatten }?.output == .features(25_088))
+        #expect(layers.first { $0.statement.layer == .flatten }?.receptiveField == nil)
+        #expect(layers.last?.name == "classifier.6" && summary.output == .features(1000))
     }
 
     @Test("AlexNet's first layer and its overlapping pools, by hand")
     func alexnet() throws {
-        let rows = try summary(of: "alexnet").rows
+        let rows = try summary(of: "alexnet").layers
         #expect(rows[0].output == .image(Size2D(55), channels: 64))     // ⌊(224 + 4 − 11)/4⌋ + 1
         #expect(rows[0].count.parameters == 64 * 3 * 121 + 64)
         #expect(rows[0].receptiveField == Size2D(11))

@@ -86,7 +86,7 @@ struct SpecFuzzRegressionTests {
         #expect(throws: SpecError.self) { try NetworkSpec(parsing: long) }
         let invalid = String(decoding: [0xff, 0xfe, 0x00, 0x3b, 0x0a, 0xc3] as [UInt8], as: UTF8.self)
         #expect(throws: SpecError.self) { try NetworkSpec(parsing: invalid) }
-        #expect(throws: SpecError(line: 1, column: 1, message: "unknown layer 'relu\u{301}': expected input, conv, relu, tanh, sigmoid, leakyrelu, softmax, maxpool, avgpool, flatten, fc, reshape, local, batchnorm or dropout")) {
+        #expect(throws: SpecError(line: 1, column: 1, message: "unknown layer 'relu\u{301}': expected input, conv, relu, relu6, hardswish, tanh, sigmoid, leakyrelu, softmax, maxpool, avgpool, adaptiveavgpool, globalavgpool, flatten, fc, reshape, local, batchnorm, dropout, or a block: residual, sequential, repeat")) {
             try NetworkSpec(parsing: "relu\u{301}")
         }
         #expect(throws: SpecError(line: 1, column: 25, message: "conv takes no option ''")) {

@@ -224,8 +224,8 @@ struct TensorInvariantTests {
         #expect(!isWritable(\Dropout.probability))
 
         let pool = try Pooling2D(.max)
-        #expect(storedProperties(of: pool) == ["kind", "kernelSize", "stride"])
-        #expect(!isWritable(\Pooling2D.kind) && !isWritable(\Pooling2D.kernelSize) && !isWritable(\Pooling2D.stride))
+        #expect(storedProperties(of: pool) == ["kind", "kernelSize", "stride", "padding"])
+        #expect(!isWritable(\Pooling2D.kind) && !isWritable(\Pooling2D.kernelSize) && !isWritable(\Pooling2D.stride) && !isWritable(\Pooling2D.padding))
 
         let tensor = try Tensor(shape: [2], scalars: [1, 2])
         #expect(storedProperties(of: tensor) == ["shape", "storage"])

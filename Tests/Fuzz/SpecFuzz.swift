@@ -32,6 +32,10 @@ private func check(_ summary: NetworkSummary) {
             fatalError("row \(row.index): an empty output image \(size)×\(channels)")
         }
         if let field = row.receptiveField, field.width < 1 || field.height < 1 { fatalError("row \(row.index): receptive field \(field)") }
+        if row.isBlock {
+            if row.descendants < 1 || row.index + row.descendants > summary.rows.count { fatalError("row \(row.index): a block of \(row.descendants) rows") }
+            continue  // Its counts are those of the layers inside it, counted below.
+        }
         parameters += row.count.parameters  // the summary's own exact sums passed, so these cannot overflow
         macs += row.count.macs
     }

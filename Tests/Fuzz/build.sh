@@ -36,7 +36,7 @@ build_netpbm() {
 }
 
 build_spec() {
-    copy spec Sources/ConvCore/NetworkSpec.swift Sources/ConvCore/NetworkSummary.swift \
+    copy spec Sources/ConvCore/NetworkSpec*.swift Sources/ConvCore/NetworkSummary.swift \
         Sources/ConvCore/ConvGeometry.swift Sources/ConvCore/ParameterCount.swift \
         Sources/ConvCore/ShapeError.swift Tests/Fuzz/SpecFuzz.swift
     # Pooling2D.swift needs Tensor and more; the spec only names Pooling2D.Kind.
@@ -57,6 +57,17 @@ SHIM
 "softmax"
 "maxpool"
 "avgpool"
+"adaptiveavgpool"
+"globalavgpool"
+"relu6"
+"hardswish"
+"residual"
+"shortcut"
+"then"
+"sequential"
+"repeat"
+"end"
+"name:"
 "flatten"
 "fc"
 "k="

@@ -64,7 +64,7 @@ struct ResidualTests {
     @Test("a branch that changes the shape cannot be added to its input")
     func shapeMismatch() throws {
         var block = Residual(Sequential([try Linear(weight: try Tensor(shape: [5, 3])), Activation.relu, try Linear(weight: try Tensor(shape: [4, 5]))]))
-        #expect(throws: ShapeError("a residual block's branch maps [2, 3] to [2, 4]; it must keep the shape to be added to its input")) {
+        #expect(throws: ShapeError("a residual block's branch maps [2, 3] to [2, 4], its shortcut to [2, 3]; they must agree to be added")) {
             try block.forward(try Tensor(shape: [2, 3]), mode: .training, threads: nil)
         }
     }

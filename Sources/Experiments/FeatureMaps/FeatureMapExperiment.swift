@@ -155,7 +155,8 @@ public struct FeatureMapExperiment: Sendable {
     /// constant, which the page's scale absorbs).
     private func learnedKernels(_ file: String) throws(UserError) -> [NamedKernel] {
         let model = try TrainedModel(weights: file, model: nil, memoryLimit: memoryLimit)
-        let convolutions = model.network.modules.compactMap { $0 as? Conv2D }
+        var convolutions: [Conv2D] = []  // In the network's order, inside blocks too.
+        model.network.forEachLayer { _, layer in if let conv = layer as? Conv2D { convolutions.append(conv) } }
         guard layer <= convolutions.count else {
             throw UserError(.usage, "--layer \(layer): \(file) has \(convolutions.count) convolution\(convolutions.count == 1 ? "" : "s")")
         }

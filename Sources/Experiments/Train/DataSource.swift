@@ -63,7 +63,7 @@ struct ClassifierShape: Sendable {
         guard case .image(let size, let channels) = summary.input else {
             throw UserError(.usage, "\(model.description): the network's input must be an image (width × height × channels)")
         }
-        guard case .features(let classes)? = summary.rows.last?.output else {
+        guard case .features(let classes) = summary.output else {
             throw UserError(.usage, "\(model.description): the network must end in flat outputs, one per class (fc N)")
         }
         (self.size, self.channels, self.classes) = (size, channels, classes)
