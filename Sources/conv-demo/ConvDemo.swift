@@ -13,7 +13,7 @@ let commandTree = CommandSpec(
         Sizes are typed width × height, like a screen resolution: 1920x1080 is 1920 wide
         and 1080 tall; --kernel 7x1 is 7 wide and 1 tall.
         """,
-    subcommands: [CountParamsCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec,
+    subcommands: [CountParamsCommand.spec, SummaryCommand.spec, OutputSizeCommand.spec, FeatureMapCommand.spec, InitStatsCommand.spec, SymmetryCommand.spec,
                   WeightDecayCommand.spec, StabilityCommand.spec, TrainCommand.spec, EvaluateCommand.spec, PredictCommand.spec, SharingCommand.spec,
                   BenchCommand.spec])
 

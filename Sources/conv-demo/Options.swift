@@ -161,3 +161,14 @@ func finish(_ result: some Report, chart: SVGChart, plot: String?, json: Bool) t
     printReport(result, asJSON: json)
     try writeAtomically(Array(chart.svg.utf8), to: plot)
 }
+
+/// "Samples: alexnet, lenet5, …" for a help text, wrapped into lines of at most `width`
+/// characters.
+func sampleList(width: Int = 72) -> String {
+    var lines = ["Samples:"]
+    for (index, name) in ModelSource.sampleNames.enumerated() {
+        let word = name + (index == ModelSource.sampleNames.count - 1 ? "." : ",")
+        if lines[lines.count - 1].count + 1 + word.count > width { lines.append(word) } else { lines[lines.count - 1] += " " + word }
+    }
+    return lines.joined(separator: "\n")
+}

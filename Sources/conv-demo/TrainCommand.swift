@@ -21,7 +21,7 @@ struct TrainCommand: Command {
             The same seed and options give the same numbers whatever --threads is.
             """,
         options: [
-            OptionSpec(name: "--model", valueName: "NAME|FILE|SPEC", help: "The network (default: lenet5). Samples: \(ModelSource.sampleNames.joined(separator: ", "))."),
+            OptionSpec(name: "--model", valueName: "NAME|FILE|SPEC", help: "The network (default: lenet5).\n\(sampleList())"),
             OptionSpec(name: "--data", valueName: "digits|DIR", help: "The dataset (default: digits)."),
         ] + OptionSpec.training + [
             OptionSpec(name: "--init", valueName: "SCHEME", help: "How the weights are drawn: \(InitScheme.names)\n(default: default, PyTorch's own); biases always as PyTorch draws them."),

@@ -69,12 +69,20 @@ public struct ModelSource: Sendable {
 extension NetworkReport {
     /// The model's summary, layer by layer, on its own input or on `input`.
     /// - Throws: `UserError` (bad input) for a mistake in the spec, at its place.
-    public init(_ model: ModelSource, input: (size: Size2D, channels: Int)?) throws(UserError) {
+    public init(_ model: ModelSource, input: (size: Size2D, channels: Int)?, options: Options = Options()) throws(UserError) {
         do {
-            summary = try NetworkSummary(NetworkSpec(parsing: model.text), input: input.map { ($0.size, $0.channels) })
+            let spec = try NetworkSpec(parsing: model.text)
+            summary = try NetworkSummary(spec, input: input.map { ($0.size, $0.channels) })
+            if input != nil, case .input(let size, let channels)? = spec.statements.first?.layer, summary.input != .image(size, channels: channels),
+               let own = try? NetworkSummary(spec) {
+                specInput = (NetworkSummary.Shape.image(size, channels: channels), own.totalParameters)
+            } else {
+                specInput = nil
+            }
         } catch {
             throw model.error(error)
         }
         source = model.description
+        self.options = options
     }
 }
