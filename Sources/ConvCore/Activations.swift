@@ -10,9 +10,17 @@ import Foundation
 /// | leakyrelu  | x if x > 0, else 0.01·x            | 1 if x > 0, else 0.01   |
 /// | sigmoid    | 1 / (1 + e^−x), computed stably     | f(x)·(1 − f(x))          |
 /// | tanh       | tanh x                             | 1 − f(x)²               |
+/// | relu6      | min(max(0, x), 6)                  | 1 if 0 < x < 6, else 0  |
+/// | hardswish  | x · relu6(x + 3) / 6               | 0 if x ≤ −3, 1 if x ≥ 3, else x/3 + ½ |
 ///
 /// The Leaky ReLU slope is PyTorch's default, 0.01. Sigmoid never computes e^x for a large
 /// positive x: for x < 0 it uses e^x / (1 + e^x), so ±1000 give 0 and 1, not NaN.
+///
+/// ReLU6 (`nn.ReLU6`, MobileNetV2) and hard swish (`nn.Hardswish`, MobileNetV3: Howard et
+/// al. 2019, "Searching for MobileNetV3") take PyTorch's values at their kinks, where the
+/// derivative is a convention: ReLU6's is hardtanh's, 0 at 0 and at 6; hard swish's is 0 at
+/// −3 and 1 at 3, the outer pieces' values (x/3 + ½ would give −½ and 3/2). Both pass a
+/// NaN through, and their derivative at a NaN is 1, as PyTorch's backward passes have it.
 public enum Activation: String, CaseIterable, Sendable {
     /// No nonlinearity: f(x) = x. Named "none" where users type it.
     case identity = "none"
@@ -20,6 +28,8 @@ public enum Activation: String, CaseIterable, Sendable {
     case leakyReLU = "leakyrelu"
     case sigmoid
     case tanh
+    case relu6
+    case hardSwish = "hardswish"
 
     public static let leakySlope: Float = 0.01
 
@@ -30,6 +40,8 @@ public enum Activation: String, CaseIterable, Sendable {
         case .leakyReLU: x > 0 ? x : Self.leakySlope * x
         case .sigmoid: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
         case .tanh: Foundation.tanh(x)
+        case .relu6: Self.relu6(x)
+        case .hardSwish: Self.hardSwish(x)
         }
     }
 
@@ -41,6 +53,8 @@ public enum Activation: String, CaseIterable, Sendable {
         case .leakyReLU: x > 0 ? 1 : Self.leakySlope
         case .sigmoid: y * (1 - y)
         case .tanh: 1 - y * y
+        case .relu6: Self.relu6Derivative(x)
+        case .hardSwish: Self.hardSwishDerivative(x)
         }
     }
 
@@ -52,6 +66,11 @@ public enum Activation: String, CaseIterable, Sendable {
         case .leakyReLU: .leakyReLU(negativeSlope: Self.leakySlope)
         case .sigmoid: .sigmoid
         case .tanh: .tanh
+        // PyTorch's calculate_gain has no entry for either (it raises "Unsupported
+        // nonlinearity"). Both are ReLU made bounded (ReLU6) or smooth near 0 (hard swish),
+        // and torchvision's MobileNetV2 and V3, which use them, initialize their convolutions
+        // with kaiming_normal_(mode="fan_out"), whose default gain is √2: ReLU's.
+        case .relu6, .hardSwish: .relu
         }
     }
 
@@ -62,6 +81,8 @@ public enum Activation: String, CaseIterable, Sendable {
         case .identity: input
         case .relu: input.map { max(0, $0) }
         case .leakyReLU: input.map { $0 > 0 ? $0 : Self.leakySlope * $0 }
+        case .relu6: input.map(Self.relu6)
+        case .hardSwish: input.map(Self.hardSwish)
         case .sigmoid, .tanh: input.map(callAsFunction)
         }
     }
@@ -80,6 +101,8 @@ public enum Activation: String, CaseIterable, Sendable {
                     case .identity: break
                     case .relu: for i in gradient.indices { gradient[i] *= x[i] > 0 ? 1 : 0 }
                     case .leakyReLU: for i in gradient.indices { gradient[i] *= x[i] > 0 ? 1 : Self.leakySlope }
+                    case .relu6: for i in gradient.indices { gradient[i] *= Self.relu6Derivative(x[i]) }
+                    case .hardSwish: for i in gradient.indices { gradient[i] *= Self.hardSwishDerivative(x[i]) }
                     case .sigmoid, .tanh: for i in gradient.indices { gradient[i] *= derivative(at: x[i], output: y[i]) }
                     }
                 }
@@ -87,6 +110,23 @@ public enum Activation: String, CaseIterable, Sendable {
         }
         return gradient
     }
+
+    // Comparisons that a NaN fails, so that it falls through to the last case, as in PyTorch;
+    // selects, not branches, so that the loops over a tensor stay vector loops.
+
+    @inline(__always)
+    private static func relu6(_ x: Float) -> Float { x < 0 ? 0 : x > 6 ? 6 : x }
+
+    @inline(__always)
+    private static func hardSwish(_ x: Float) -> Float { x * relu6(x + 3) / 6 }
+
+    /// PyTorch's hardtanh backward with bounds 0 and 6: 0 where x ≤ 0 or x ≥ 6.
+    @inline(__always)
+    private static func relu6Derivative(_ x: Float) -> Float { x <= 0 || x >= 6 ? 0 : 1 }
+
+    /// PyTorch's hardswish backward: 0 where x ≤ −3, x/3 + ½ where x < 3, else 1.
+    @inline(__always)
+    private static func hardSwishDerivative(_ x: Float) -> Float { x <= -3 ? 0 : x < 3 ? x / 3 + 0.5 : 1 }
 }
 
 /// Softmax and log-softmax over the last axis of [N, C] (each row a vector of logits),

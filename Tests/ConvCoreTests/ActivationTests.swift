@@ -14,13 +14,22 @@ struct ActivationTests {
         #expect(Activation.sigmoid(0) == 0.5)
         #expect(Activation.tanh(0) == 0)
         #expect(Activation.identity(-7) == -7)
+        #expect(Activation.relu6(-2) == 0)
+        #expect(Activation.relu6(3.5) == 3.5)
+        #expect(Activation.relu6(7) == 6)
+        // x · relu6(x + 3) / 6: 0 up to −3, x from 3 on, between them x(x + 3)/6.
+        #expect(Activation.hardSwish(-4) == 0)
+        #expect(Activation.hardSwish(-1.5) == -0.375)
+        #expect(Activation.hardSwish(1.5) == 1.125)
+        #expect(Activation.hardSwish(4) == 4)
     }
 
     @Test("the identity is still written 'none' where users type it")
     func identityName() {
         #expect(Activation.identity.rawValue == "none")
         #expect(Activation(rawValue: "none") == .identity)
-        #expect(Activation.allCases.map(\.rawValue) == ["none", "relu", "leakyrelu", "sigmoid", "tanh"])
+        #expect(Activation.allCases.map(\.rawValue) == ["none", "relu", "leakyrelu", "sigmoid", "tanh", "relu6", "hardswish"])
+        #expect(Activation(rawValue: "hardswish") == .hardSwish)
     }
 
     @Test("extreme inputs give finite results: sigmoid(±1000) is 1 and 0")
@@ -36,13 +45,51 @@ struct ActivationTests {
         #expect(log.scalars == [0, -1000, -2000])
     }
 
-    @Test("derivatives agree with finite differences, away from ReLU's kink", arguments: Activation.allCases)
+    @Test("derivatives agree with finite differences, away from the kinks (0 and 6; ±3)", arguments: Activation.allCases)
     func derivatives(activation: Activation) {
-        for x: Float in [-3, -0.7, -0.01, 0.02, 0.5, 2.5] {
+        for x: Float in [-3.5, -2.5, -0.7, -0.01, 0.02, 0.5, 2.5, 3.5, 5.5, 6.5] {
             let h: Float = 1e-3
             let numeric = (activation(x + h) - activation(x - h)) / (2 * h)
             #expect(abs(activation.derivative(at: x, output: activation(x)) - numeric) < 2e-3, "\(activation) at \(x)")
         }
+    }
+
+    @Test("at the kinks, and at a NaN, the derivatives are PyTorch's")
+    func pyTorchKinks() throws {
+        // torch 2.15: x = torch.tensor([-3., 0., 3., 6., nan], requires_grad=True), then
+        // F.relu6(x).sum().backward() gives x.grad [0, 0, 1, 0, 1] (hardtanh's backward,
+        // 0 at both bounds) and F.hardswish(x).sum().backward() [0, 0.5, 1, 1, 1] (0 at −3
+        // and 1 at 3, not x/3 + ½); the forward passes give [0, 0, 3, 6, nan] and
+        // [-0, 0, 3, 6, nan].
+        let x = try Tensor(shape: [1, 5], scalars: [-3, 0, 3, 6, .nan])
+        let ones = try Tensor(shape: [1, 5], repeating: 1)
+        let cases: [(Activation, forward: [Float], gradient: [Float])] = [(.relu6, [0, 0, 3, 6, .nan], [0, 0, 1, 0, 1]),
+                                                                          (.hardSwish, [-0, 0, 3, 6, .nan], [0, 0.5, 1, 1, 1])]
+        for (activation, forward, gradient) in cases {
+            let y = activation.forward(x)
+            #expect(y.scalars.prefix(4) == forward.prefix(4) && y.scalars[4].isNaN, "\(activation) forward")
+            #expect(try activation.backward(input: x, output: y, outputGradient: ones).scalars == gradient, "\(activation) backward")
+            #expect(x.scalars.indices.map { activation.derivative(at: x.scalars[$0], output: y.scalars[$0]) } == gradient, "\(activation) derivative")
+        }
+    }
+
+    @Test("a tensor's forward and backward are f and f′ element by element", arguments: Activation.allCases)
+    func tensorPasses(activation: Activation) throws {
+        var random = SeededGenerator(seed: 8)
+        let x = try Tensor(shape: [3, 12], scalars: random.floats(24, in: -8..<8) + [-6, -3, -1e-3, 0, 1e-3, 3, 6, 7, -.infinity, .infinity, -0.0, 2.999])
+        let upstream = try Tensor(shape: [3, 12], scalars: random.floats(36, in: -1..<1))
+        let y = activation.forward(x)
+        // Bit patterns, so that a NaN (hard swish of −∞ is −∞ · 0) equals itself.
+        #expect(y.scalars.map(\.bitPattern) == x.scalars.map { activation($0).bitPattern })
+        let gradient = try activation.backward(input: x, output: y, outputGradient: upstream)
+        #expect(gradient.scalars.map(\.bitPattern) == x.scalars.indices.map { (upstream.scalars[$0] * activation.derivative(at: x.scalars[$0], output: y.scalars[$0])).bitPattern })
+    }
+
+    @Test("ReLU6 and hard swish initialize with ReLU's gain, √2 (PyTorch's calculate_gain has none for them)")
+    func gains() {
+        #expect(Activation.relu6.nonlinearity == .relu)
+        #expect(Activation.hardSwish.nonlinearity == .relu)
+        #expect(Activation.hardSwish.nonlinearity.gain == Float(2).squareRoot())
     }
 
     @Test("softmax rows sum to 1, log-softmax is its logarithm")
