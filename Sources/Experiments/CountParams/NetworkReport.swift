@@ -28,6 +28,13 @@ public struct NetworkReport: Report, Sendable {
     public var json: JSON { summary.json(options: options, specInput: specInput) }
 }
 
+/// A count as torchinfo prints its mult-adds: in millions, billions or trillions (M, G, T),
+/// two decimals: 714682664 → "714.68 M".
+func torchinfoUnits(_ value: Double) -> String {
+    let (scale, unit): (Double, String) = value >= 1e12 ? (1e12, "T") : value >= 1e9 ? (1e9, "G") : (1e6, "M")
+    return "\(fixed(value / scale, 2)) \(unit)"
+}
+
 /// The sizes torchinfo reports, in bytes, for a batch: the input; the activations the
 /// forward pass keeps for the backward pass and their gradients (the rule is
 /// `NetworkSummary.Row.keptValues`, × 2 for the gradients); the parameters; their sum.
@@ -91,7 +98,8 @@ extension NetworkSummary {
             "trainable parameters  \(grouped(totalParameters))",
             "non-trainable         0" + (buffers > 0 ? "; the batch norms' running means and variances (\(grouped(buffers)) values) are buffers, not parameters" : ""),
             "total MACs            \(grouped(macs))\(options.macsIncludeBias ? ", the bias included" : "") (≈ \(decimalUnits(2 * Double(macs), "FLOPs")) at 2 per MAC)"
-                + (options.batch > 1 ? "; \(decimalUnits(batchMACs, "MACs")) for the batch" : ""),
+                + (options.batch > 1 ? "; \(decimalUnits(batchMACs, "MACs")) for the batch" : "")
+                + (options.macsIncludeBias ? "\n                      torchinfo's \"Total mult-adds\": \(torchinfoUnits(batchMACs))" : ""),
             "",
             "for a batch of \(options.batch), in torchinfo's units (MB = 1,000,000 bytes):",
             "  input size (MB)                  \(megabytes(sizes.input))",
@@ -141,6 +149,7 @@ extension NetworkSummary {
                 .object([
                     ("index", .int(row.index)), ("name", .string(row.name)), ("depth", .int(row.depth)),
                     ("type", .string(row.statement.layer.type)), ("description", .string(row.statement.layer.text)),
+                    ("kernel", row.statement.layer.kernel?.json ?? .null),
                     ("output", row.output.json), ("params", .int(row.count.parameters)),
                     ("macs", .int(options.macsIncludeBias ? row.macsWithBias : row.count.macs)),
                     ("receptive_field", row.receptiveField?.json ?? .null),
@@ -177,6 +186,14 @@ extension NetworkSummary.Shape {
 }
 
 extension NetworkSpec.Layer {
+    /// The window of a windowed layer (conv, local, pooling), width × height.
+    var kernel: Size2D? {
+        switch self {
+        case .convolution(_, let kernel, _, _, _, _, _), .locallyConnected(_, let kernel, _, _, _, _), .pooling(_, let kernel, _, _): kernel
+        default: nil
+        }
+    }
+
     /// The keyword of the layer: conv, relu, maxpool, fc, …
     var type: String {
         switch self {
