@@ -8,13 +8,18 @@ public struct GrayPicture: Equatable, Sendable {
     /// A signed map (some value below 0) with zero at mid-gray and ±max|v| at black and
     /// white, so that the sign stays visible; an unsigned one stretched from its minimum
     /// (black) to its maximum (white). A flat map is black.
-    /// - Parameter range: the values' minimum and maximum, when already known.
-    public init(map values: [Float], width: Int, height: Int, range: (low: Float, high: Float)? = nil) {
+    /// - Parameters:
+    ///   - range: the values' minimum and maximum, when already known.
+    ///   - signed: whether to show the map as signed; nil for "if some value is below 0".
+    public init(map values: [Float], width: Int, height: Int, range: (low: Float, high: Float)? = nil, signed: Bool? = nil) {
         self.width = width
         self.height = height
         let (low, high) = range ?? values.reduce((Float.infinity, -Float.infinity)) { (min($0.0, $1), max($0.1, $1)) }
+        let largest = max(abs(low), abs(high))
         // v ↦ v · scale + offset in [0, 1]: (v/max|v| + 1)/2 when signed, (v − min)/(max − min) when not.
-        let (scale, offset): (Float, Float) = low < 0 ? (0.5 / max(-low, high), 0.5) : high > low ? (1 / (high - low), -low / (high - low)) : (0, 0)
+        let (scale, offset): (Float, Float) = signed ?? (low < 0)
+            ? (largest > 0 ? 0.5 / largest : 0, 0.5)
+            : high > low ? (1 / (high - low), -low / (high - low)) : (0, 0)
         pixels = [UInt8](unsafeUninitializedCapacity: values.count) { bytes, count in
             values.withUnsafeBufferPointer { values in
                 for i in values.indices { bytes[i] = GrayPicture.byte(values[i] * scale + offset) }
@@ -72,6 +77,28 @@ public struct GrayPicture: Equatable, Sendable {
             }
         }
         return small
+    }
+
+    /// Values made small enough to fit a `box`×`box` square as `fitting` makes a picture:
+    /// each the mean of an f×f block, f the smallest whole factor that fits; NaN stays NaN.
+    /// For maps coloured after they are shrunk (`DivergingColorMap`).
+    public static func shrunk(_ values: [Float], width: Int, height: Int, toFit box: Int) -> (values: [Float], width: Int, height: Int) {
+        let factor = (max(width, height) + box - 1) / box
+        guard factor > 1 else { return (values, width, height) }
+        let (smallWidth, smallHeight) = ((width + factor - 1) / factor, (height + factor - 1) / factor)
+        var small = [Float](repeating: 0, count: smallWidth * smallHeight)
+        for y in 0..<smallHeight {
+            let rows = (y * factor)..<min(height, (y + 1) * factor)
+            for x in 0..<smallWidth {
+                let columns = (x * factor)..<min(width, (x + 1) * factor)
+                var sum: Float = 0
+                for row in rows {
+                    for column in columns { sum += values[row * width + column] }
+                }
+                small[y * smallWidth + x] = sum / Float(rows.count * columns.count)
+            }
+        }
+        return (small, smallWidth, smallHeight)
     }
 
     /// Copies `picture` into this one with its top-left corner at (x, y).

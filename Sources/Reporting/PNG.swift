@@ -18,10 +18,30 @@ public enum PNG {
     /// `pixels`: row by row, one byte per sample, `channels` 1 (gray) or 3 (RGB) per pixel.
     public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> [UInt8] {
         precondition((channels == 1 || channels == 3) && pixels.count == width * height * channels, "PNG: bad pixel count")
+        return encode(width: width, height: height, colorType: channels == 1 ? 0 : 2, bytesPerPixel: channels, palette: nil, samples: pixels)
+    }
+
+    /// An indexed-colour PNG (colour type 3): each pixel one byte, an index into `palette`
+    /// (at most 256 colours), so that a coloured map costs what a gray one does.
+    public static func encode(width: Int, height: Int, palette: [(red: UInt8, green: UInt8, blue: UInt8)], indices: [UInt8]) -> [UInt8] {
+        precondition((1...256).contains(palette.count) && indices.count == width * height, "PNG: bad palette or index count")
+        precondition(indices.allSatisfy { Int($0) < palette.count }, "PNG: an index beyond the palette")
+        return encode(width: width, height: height, colorType: 3, bytesPerPixel: 1, palette: palette.flatMap { [$0.red, $0.green, $0.blue] }, samples: indices)
+    }
+
+    /// An indexed-colour PNG as a `data:` URI.
+    public static func dataURI(width: Int, height: Int, palette: [(red: UInt8, green: UInt8, blue: UInt8)], indices: [UInt8]) -> String {
+        "data:image/png;base64," + Data(encode(width: width, height: height, palette: palette, indices: indices)).base64EncodedString()
+    }
+
+    /// The file: signature, IHDR (8 bits per sample, no interlacing), PLTE for an indexed
+    /// image, IDAT, IEND.
+    private static func encode(width: Int, height: Int, colorType: UInt8, bytesPerPixel: Int, palette: [UInt8]?, samples pixels: [UInt8]) -> [UInt8] {
         var file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        file += chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, channels == 1 ? 0 : 2, 0, 0, 0])
+        file += chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, colorType, 0, 0, 0])
+        if let palette { file += chunk("PLTE", palette) }
         // Each row is preceded by its filter type, 0 (none).
-        let rowLength = width * channels
+        let rowLength = width * bytesPerPixel
         var raw: [UInt8] = []
         raw.reserveCapacity(height * (rowLength + 1))
         for row in 0..<height {

@@ -37,6 +37,7 @@ struct FeatureMapCommand: Command {
             OptionSpec(name: "--dilation", valueName: "D|DWxDH", help: "Spacing between kernel taps (default: 1)."),
             OptionSpec(name: "--weights", valueName: "CHECKPOINT", help: "Apply the kernels a network learned (a safetensors file of train --save)\ninstead of the bank's."),
             OptionSpec(name: "--layer", valueName: "N", help: "With --weights: which convolution's kernels, from 1 (default: 1)."),
+            OptionSpec(name: "--clip", valueName: "PERCENT", help: "The page colours a signed map from −L to +L, L this percentile of |v|\n(default: 99.5; 100 for the largest |v|)."),
             OptionSpec(name: "--activation", valueName: "NAME", help: "Applied to every map: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")) (default: none)."),
             OptionSpec(name: "--image", valueName: "N", help: "Which image of a multi-image file, counting from 0 as pamfile does (default: 0)."),
             OptionSpec(name: "--pixel-limit", valueName: "N", help: "Refuse images of more pixels than this (default: 268435456, 2^28)."),
@@ -53,6 +54,10 @@ struct FeatureMapCommand: Command {
     init(parsing arguments: ParsedArguments) throws {
         experiment.image = arguments.positionals.first
         experiment.kernels = arguments.values["--kernel"] ?? []
+        if let clip = try arguments.positiveFloat("--clip") {
+            guard clip <= 100 else { throw arguments.error("--clip: \(clip) is not a percentile (0 < P ≤ 100)") }
+            experiment.clipPercentile = Double(clip)
+        }
         experiment.activation = Activation(rawValue: try arguments.choice("--activation", from: Activation.allCases.map(\.rawValue)) ?? "none")!
         if let count = try arguments.integer("--random", in: 1...256) {
             let scheme = InitScheme(rawValue: try arguments.choice("--init", from: InitScheme.allCases.map(\.rawValue)) ?? "default")!

@@ -98,6 +98,19 @@ struct FeatureMapsTests {
         #expect(maps.maps[0].values.allSatisfy { abs($0 - 0.8) < 1e-6 })
     }
 
+    @Test("signed is decided from the kernel: sobel-x is signed even where its map stays above 0; after ReLU, or for a blur, unsigned")
+    func signedFromKernel() throws {
+        let image = NetpbmImage.graymap(width: 6, height: 4, maxval: 10, samples: (0..<24).map { UInt16($0 % 6) })
+        func map(_ kernel: String, _ activation: Activation) throws -> FeatureMaps.Map {
+            try FeatureMaps(image: image, kernels: [KernelBank.named(kernel)!], random: nil, stride: Size2D(1),
+                            padding: .valid, dilation: Size2D(1), activation: activation, threads: 1).maps[0]
+        }
+        let sobel = try map("sobel-x", .identity)
+        #expect(sobel.minimum > 0 && sobel.isSigned)
+        #expect(try map("sobel-x", .tanh).isSigned && !(try map("sobel-x", .relu).isSigned))
+        #expect(!(try map("box-blur", .identity).isSigned))
+    }
+
     @Test("random filters are the initializer's draws from the seed, applied by the convolution's definition")
     func seeded() throws {
         let image = NetpbmImage.graymap(width: 8, height: 8, maxval: 255, samples: (0..<64).map { UInt16($0 * 3) })

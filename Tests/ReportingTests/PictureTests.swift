@@ -20,6 +20,18 @@ struct PNGTests {
         #expect(Array(png.suffix(12)) == [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])
     }
 
+    @Test("an indexed PNG: colour type 3, a PLTE of the palette's colours before IDAT, one index byte per pixel")
+    func palette() {
+        let png = PNG.encode(width: 2, height: 1, palette: [(1, 2, 3), (250, 251, 252)], indices: [1, 0])
+        #expect(Array(png[12..<29]) == Array("IHDR".utf8) + [0, 0, 0, 2, 0, 0, 0, 1, 8, 3, 0, 0, 0])
+        #expect(Array(png[33..<37]) == [0, 0, 0, 6] && Array(png[37..<47]) == Array("PLTE".utf8) + [1, 2, 3, 250, 251, 252])
+        let plteCRC = PNG.crc32(Array("PLTE".utf8) + [1, 2, 3, 250, 251, 252])
+        #expect(Array(png[47..<51]) == [UInt8(plteCRC >> 24), UInt8(plteCRC >> 16 & 0xFF), UInt8(plteCRC >> 8 & 0xFF), UInt8(plteCRC & 0xFF)])
+        #expect(Array(png[55..<59]) == Array("IDAT".utf8))
+        // A final stored block of one row: the filter byte and the two indices.
+        #expect(Array(png[59..<69]) == [0x78, 0x01, 0x01, 3, 0, 0xFC, 0xFF, 0, 1, 0])
+    }
+
     @Test("more than 65,535 bytes of pixels go into several stored blocks")
     func blocks() {
         let png = PNG.encode(width: 300, height: 300, channels: 1, pixels: [UInt8](repeating: 7, count: 90_000))

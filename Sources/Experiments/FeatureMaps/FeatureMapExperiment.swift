@@ -24,6 +24,9 @@ public struct FeatureMapExperiment: Sendable {
     public var padding = Padding.valid
     public var dilation = Size2D(1)
     public var activation = Activation.identity
+    /// The page colours a signed map from −L to +L, L this percentile of its |v|: a few
+    /// extreme pixels saturate instead of washing out the rest.
+    public var clipPercentile: Double = 99.5
     /// Which image of a multi-image file, from 0.
     public var imageIndex = 0
     public var pixelLimit = NetpbmImage.defaultPixelLimit
@@ -67,7 +70,7 @@ public struct FeatureMapExperiment: Sendable {
         // Each map's files and pictures, on every thread: the page's picture, and the
         // sheet's tile made from it.
         let pictures = try parallelMap(maps.maps, threads: threads) { map throws(UserError) in
-            let shown = GrayPicture(map: map.values, width: map.width, height: map.height, range: (map.minimum, map.maximum))
+            let shown = GrayPicture(map: map.values, width: map.width, height: map.height, range: (map.minimum, map.maximum), signed: map.isSigned)
             try directory.write(NetpbmImage.floatmap(width: map.width, height: map.height, channels: 1, values: map.values).encoded(), as: "\(map.name).pfm")
             try directory.write(NetpbmImage.graymap(width: map.width, height: map.height, maxval: 255, samples: shown.pixels.map(UInt16.init)).encoded(), as: "\(map.name).pgm")
             return shown.fitting(FeatureMapPage.pictureBox)
@@ -78,7 +81,7 @@ public struct FeatureMapExperiment: Sendable {
         let sheet = GrayPicture.contactSheet([("input", inputPicture)] + zip(maps.maps, pictures).map { ($0.name, $1) })
         try directory.write(NetpbmImage.graymap(width: sheet.width, height: sheet.height, maxval: 255, samples: sheet.pixels.map(UInt16.init)).encoded(), as: "sheet.pgm")
         let page = FeatureMapPage(source: source, maps: maps, inputPicture: pageInput(picture, maps: maps, gray: inputPicture),
-                                  pictures: pictures, settings: settings(maps))
+                                  pictures: pictures, clipPercentile: clipPercentile, settings: settings(maps))
         try directory.write(Array(page.html.utf8), as: "index.html")
         try directory.commit()
         return FeatureMapResult(experiment: self, source: source, image: picture, maps: maps)

@@ -11,6 +11,8 @@ struct FeatureMapPage {
     /// The input as people should see it: RGB for a colour image, else gray.
     let inputPicture: (channels: Int, width: Int, height: Int, pixels: [UInt8])
     let pictures: [GrayPicture]
+    /// Signed maps are coloured from −L to +L, L this percentile of |v|.
+    let clipPercentile: Double
     let settings: String
 
     static let pictureBox = 640
@@ -26,12 +28,15 @@ struct FeatureMapPage {
         let inputValues = maps.width * maps.height * maps.channels
         let fullyConnected = (try? exactProduct("", inputValues, maps.outputValues)).map(grouped) ?? "more than 64 bits can count"
 
+        let bar = PNG.dataURI(width: 128, height: 1, channels: 3, pixels: DivergingColorMap.bar(width: 128, height: 1))
         let cards = zip(maps.maps, pictures).map { map, picture in
-            """
+            let limit = DivergingColorMap.limit(map.values, percentile: clipPercentile)
+            return """
             <figure>
-              <img src="\(PNG.dataURI(picture))" alt="\(escapeHTML(map.name))">
+              <img src="\(map.isSigned ? signedPicture(map, limit: limit) : PNG.dataURI(picture))" alt="\(escapeHTML(map.name))">
               <figcaption><b>\(escapeHTML(map.name))</b> · \(map.width)×\(map.height) · min \(number(map.minimum)), max \(number(map.maximum)), mean \(number(Float(map.mean)))
-              · \(map.isSigned ? "signed: 0 is mid-gray" : "unsigned: min–max")</figcaption>
+              · \(map.isSigned ? "signed: blue below 0, white at 0, red above" : "unsigned: black at min, white at max")</figcaption>
+              \(map.isSigned ? "<div class=\"bar\"><span>−\(number(limit))</span><img src=\"\(bar)\" alt=\"colour bar\"><span>+\(number(limit))</span>\(clipPercentile < 100 ? "<span>(\(decimal(Float(clipPercentile)))th percentile of |v|; beyond it, saturated)</span>" : "")</div>" : "")
               <div class="kernel">\(kernelPictures(map))\(weightsTable(map))</div>
             </figure>
             """
@@ -56,6 +61,8 @@ struct FeatureMapPage {
               table.weights { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 0.8em; margin-top: 0.3em; }
               table.weights td { border: 1px solid #ccc; padding: 0.1em 0.4em; text-align: right; }
               .numbers { font-family: ui-monospace, monospace; }
+              .bar { display: flex; align-items: center; gap: 0.4em; font-family: ui-monospace, monospace; font-size: 0.8em; }
+              .bar img { width: 10em; height: 0.8em; border: 1px solid #ccc; image-rendering: pixelated; }
             </style>
             </head>
             <body>
@@ -111,5 +118,13 @@ struct FeatureMapPage {
 
     private func number(_ value: Float) -> String {
         abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? String(format: "%.3g", value) : fixed(Double(value), 3)
+    }
+
+    /// A signed map in the diverging colour map, ±`limit` at the ends, shrunk to the page's
+    /// box before it is coloured (so that shrinking averages values, not colours).
+    private func signedPicture(_ map: FeatureMaps.Map, limit: Float) -> String {
+        let small = GrayPicture.shrunk(map.values, width: map.width, height: map.height, toFit: Self.pictureBox)
+        return PNG.dataURI(width: small.width, height: small.height, palette: DivergingColorMap.palette,
+                           indices: DivergingColorMap.indices(small.values, limit: limit))
     }
 }

@@ -18,8 +18,12 @@ public struct FeatureMaps: Sendable {
         public let kernel: (channels: Int, height: Int, width: Int, weights: [Float])
         public let geometry: ConvGeometry
 
-        /// Signed maps are shown with zero at mid-gray, unsigned ones stretched min–max.
-        public var isSigned: Bool { minimum < 0 }
+        /// Whether the map is read as signed: its kernel has a negative weight, and the
+        /// activation after it can be negative. Decided from the kernel, not from the values,
+        /// so that an edge detector's map is signed even on an image where it happens not
+        /// to go below zero. Signed maps are shown in a diverging colour map on the page and
+        /// with zero at mid-gray in the PGM files and the sheet; unsigned ones min–max.
+        public let isSigned: Bool
     }
 
     /// Filters drawn at random, all seeing every channel of the image.
@@ -97,7 +101,9 @@ public struct FeatureMaps: Sendable {
         let plane = geometry.positions
         let kernelSize = conv.weight.scalars.count / conv.outChannels
         let weight = conv.weight
+        let signedOutput = ![.relu, .relu6, .sigmoid].contains(activation)
         return parallelMap(Array(names.enumerated()), threads: threads) { channel, name in
+            let kernel = Array(weight.scalars[channel * kernelSize..<(channel + 1) * kernelSize])
             let values = Array(output.scalars[channel * plane..<(channel + 1) * plane])
             var (minimum, maximum, sum) = (Float.infinity, -Float.infinity, 0.0)
             for value in values {
@@ -108,9 +114,8 @@ public struct FeatureMaps: Sendable {
             return Map(
                 name: name, width: geometry.width.output, height: geometry.height.output, values: values,
                 minimum: minimum, maximum: maximum, mean: sum / Double(plane),
-                kernel: (weight.shape[1], weight.shape[2], weight.shape[3],
-                         Array(weight.scalars[channel * kernelSize..<(channel + 1) * kernelSize])),
-                geometry: geometry)
+                kernel: (weight.shape[1], weight.shape[2], weight.shape[3], kernel),
+                geometry: geometry, isSigned: signedOutput && kernel.contains { $0 < 0 })
         }
     }
 }
