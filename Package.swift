@@ -68,6 +68,7 @@ let package = Package(
         .library(name: "Compression", targets: ["Compression"]),
         .library(name: "Safetensors", targets: ["Safetensors"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "PNGCodec", targets: ["PNGCodec"]),
     ],
     targets: [
         // MARK: - Public API
@@ -83,6 +84,9 @@ let package = Package(
 
         /// DEFLATE, gzip and zlib decoding, CRC-32 and Adler-32: no system library.
         .target(name: "Compression", exclude: ["README.md"]),
+
+        /// PNG images read into Netpbm images: every colour type and bit depth, Adam7, each chunk checked.
+        .target(name: "PNGCodec", dependencies: ["Compression", "Netpbm"], exclude: ["README.md"]),
 
         /// The safetensors checkpoint format, read and written.
         .target(name: "Safetensors", exclude: ["README.md"]),
@@ -125,6 +129,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], exclude: ["Fixtures"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], exclude: ["Fixtures"]),
+        .testTarget(name: "PNGCodecTests", dependencies: ["PNGCodec", "Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"]),
