@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses of Tests/Fuzz into .build/fuzz/: netpbm-fuzz,
-# spec-fuzz and kernelfile-fuzz, with the dictionaries spec.dict and kernel.dict. Run from anywhere; needs a Swift toolchain for Linux
+# spec-fuzz, kernelfile-fuzz and png-fuzz, with the dictionaries spec.dict, kernel.dict and
+# png.dict. Run from anywhere; needs a Swift toolchain for Linux
 # (which ships libFuzzer). SwiftPM does not build these.
 #
 # Each harness is compiled in one module with copies of the sources it tests, their
@@ -8,8 +9,8 @@
 # directory that is deleted afterwards. A shim written there stands in for what a
 # copied file names but the harness does not need.
 #
-#     Tests/Fuzz/build.sh            # all three
-#     Tests/Fuzz/build.sh spec       # one: netpbm, spec or kernelfile
+#     Tests/Fuzz/build.sh            # all four
+#     Tests/Fuzz/build.sh spec       # one: netpbm, spec, kernelfile or png
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +26,7 @@ copy() {
     dir="$scratch/$1"; shift
     mkdir -p "$dir"
     for file in "$@"; do
-        sed -E '/^[[:space:]]*(@testable[[:space:]]+)?import[[:space:]]+(SeededRandom|GEMM|Netpbm|ConvCore|Training|Reporting|Experiments|ArgumentParsing)[[:space:]]*$/d' \
+        sed -E '/^[[:space:]]*(@testable[[:space:]]+)?import[[:space:]]+(SeededRandom|GEMM|Netpbm|ConvCore|Training|Reporting|Experiments|ArgumentParsing|Compression|PNGCodec)[[:space:]]*$/d' \
             "$root/$file" > "$dir/$(basename "$file")"
     done
 }
@@ -119,9 +120,36 @@ build_kernelfile() {
 DICT
 }
 
-for harness in ${@:-netpbm spec kernelfile}; do
+build_png() {
+    # The reader and what it imports: Compression (zlib, CRC-32) and Netpbm (NetpbmImage).
+    copy png Sources/PNGCodec/*.swift Sources/Compression/*.swift Sources/Netpbm/*.swift Tests/Fuzz/PNGFuzz.swift
+    $SWIFTC $FLAGS -module-name PNGFuzz "$scratch"/png/*.swift -o "$out/png-fuzz"
+    # A libFuzzer dictionary (-dict=): the signature, the chunk types, lengths and sizes at
+    # their limits, zlib headers.
+    cat > "$out/png.dict" <<'DICT'
+"\x89PNG\x0d\x0a\x1a\x0a"
+"IHDR"
+"PLTE"
+"IDAT"
+"IEND"
+"tRNS"
+"tEXt"
+"prVt"
+"\x00\x00\x00\x0d"
+"\x00\x00\x00\x00"
+"\x7f\xff\xff\xff"
+"\x80\x00\x00\x00"
+"\x00\x00\x01\x00"
+"\x78\x9c"
+"\x78\x01"
+"\x78\xda"
+"\x01\x00\x00\xff\xff"
+DICT
+}
+
+for harness in ${@:-netpbm spec kernelfile png}; do
     case $harness in
-        netpbm|spec|kernelfile) echo "building $out/$harness-fuzz"; "build_$harness" ;;
-        *) echo "unknown harness '$harness': expected netpbm, spec or kernelfile" >&2; exit 2 ;;
+        netpbm|spec|kernelfile|png) echo "building $out/$harness-fuzz"; "build_$harness" ;;
+        *) echo "unknown harness '$harness': expected netpbm, spec, kernelfile or png" >&2; exit 2 ;;
     esac
 done
