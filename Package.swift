@@ -82,7 +82,8 @@ let package = Package(
         /// Netpbm images (PBM, PGM, PPM, PFM) in and out.
         .target(name: "Netpbm", exclude: ["README.md"]),
 
-        /// DEFLATE, gzip and zlib decoding, CRC-32 and Adler-32: no system library.
+        /// DEFLATE, gzip and zlib decoding, DEFLATE and zlib encoding, CRC-32 and Adler-32:
+        /// no system library.
         .target(name: "Compression", exclude: ["README.md"]),
 
         /// PNG images read into Netpbm images: every colour type and bit depth, Adam7, each chunk checked.

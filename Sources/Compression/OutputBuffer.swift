@@ -1,6 +1,7 @@
 /// The decompressed bytes as they are produced: a buffer that grows by doubling, never
 /// beyond the caller's limit, so that a small input claiming a huge output (a
-/// "decompression bomb") is refused before the memory is allocated.
+/// "decompression bomb") is refused before the memory is allocated. The compressor's
+/// `BitWriter` writes into one too, with no limit.
 ///
 /// Invariants: `count <= capacity <= limit`, and `slack` more bytes are allocated past
 /// `capacity` so that a match copy may write up to 8 bytes at a time and overshoot its end

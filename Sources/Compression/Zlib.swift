@@ -1,7 +1,9 @@
 /// zlib streams (RFC 1950), as in PNG's IDAT chunks: a two-byte header, a deflate stream,
 /// and the Adler-32 of the uncompressed data, big-endian.
 ///
-/// Checked, as zlib's `inflate` checks them: the header's check bits ((CMF·256 + FLG) is a
+/// Written as zlib's `compress2` writes them: CMF 0x78 (method 8, a 32 KiB window), FLG with
+/// the level's FLEVEL and the check bits, no dictionary; so level 6 starts 78 9C, as zlib's
+/// default does. Checked on reading, as zlib's `inflate` checks them: the header's check bits ((CMF·256 + FLG) is a
 /// multiple of 31), the method (CM = 8), the window size (CINFO ≤ 7, a window of at most
 /// 32 KiB), no preset dictionary (FDICT: refused, since the dictionary is not in the
 /// stream), the deflate data, and the Adler-32. Bytes after the checksum are an error.
@@ -17,6 +19,33 @@ public enum Zlib {
     /// The bytes that the zlib stream in `bytes` decompresses to; see the other overload.
     public static func decompress(_ bytes: UnsafeRawBufferPointer, maximumOutputBytes: Int) throws(DecompressionError) -> [UInt8] {
         try decode(bytes, limit: maximumOutputBytes).get()
+    }
+
+    /// The zlib stream of `bytes`: header, raw deflate at `level` (see `Deflate`), Adler-32.
+    public static func compress(_ bytes: some Collection<UInt8>, level: CompressionLevel = .default) -> [UInt8] {
+        withContiguousBytes(bytes) { compress($0, level: level) }
+    }
+
+    /// The zlib stream of the bytes in `bytes`; see the other overload.
+    public static func compress(_ bytes: UnsafeRawBufferPointer, level: CompressionLevel = .default) -> [UInt8] {
+        var deflater = Deflater(input: bytes, level: level)
+        deflater.writer.append(header(level: level))
+        deflater.deflate()
+        deflater.writer.alignToByte()
+        var adler = Adler32()
+        adler.update(bytes)
+        let check = adler.value
+        deflater.writer.append([UInt8(check >> 24), UInt8(check >> 16 & 0xFF), UInt8(check >> 8 & 0xFF), UInt8(check & 0xFF)])
+        return deflater.finish()
+    }
+
+    /// CMF and FLG (RFC 1950, section 2.2): CM 8, CINFO 7, FLEVEL from the level, FDICT 0,
+    /// and FCHECK making CMF · 256 + FLG a multiple of 31.
+    static func header(level: CompressionLevel) -> [UInt8] {
+        let cmf: UInt8 = 0x78
+        let flg = level.zlibFLevel << 6
+        let check = 31 - (UInt16(cmf) << 8 | UInt16(flg)) % 31
+        return [cmf, flg | UInt8(check % 31)]
     }
 
     private static func decode(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Result<[UInt8], DecompressionError> {

@@ -67,3 +67,10 @@ struct BitWriter {
 func gzipMember(deflate data: [UInt8], crc: UInt32, size: UInt32) -> [UInt8] {
     [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3] + data + withUnsafeBytes(of: crc.littleEndian, Array.init) + withUnsafeBytes(of: size.littleEndian, Array.init)
 }
+
+/// Reads a file of the repository by its path from the top: "Samples/camera.pgm".
+func repositoryFile(_ path: String) throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(path)
+    return Array(try Data(contentsOf: url))
+}

@@ -25,6 +25,30 @@ struct ZlibTests {
         #expect(throws: DecompressionError(message, offset: offset)) { try Zlib.decompress(bytes, maximumOutputBytes: generous) }
     }
 
+    @Test("compress writes zlib's bytes for no input and for one byte, at every level: header, FLEVEL, check bits, Adler-32")
+    func compressSmall() {
+        // zlib.compress(b"", level) and zlib.compress(b"a", level) from Python 3.11's zlib 1.2.13.
+        let empty = ["7801010000ffff00000001", "7801030000000001"] + Array(repeating: "785e030000000001", count: 4)
+            + ["789c030000000001"] + Array(repeating: "78da030000000001", count: 3)
+        let a = ["7801010100feff6100620062", "78014b040000620062"] + Array(repeating: "785e4b040000620062", count: 4)
+            + ["789c4b040000620062"] + Array(repeating: "78da4b040000620062", count: 3)
+        for level in CompressionLevel.allCases {
+            #expect(Zlib.compress([UInt8](), level: level) == bytes(hex: empty[level.value]), "\(level)")
+            #expect(Zlib.compress(Array("a".utf8), level: level) == bytes(hex: a[level.value]), "\(level)")
+            let header = Zlib.header(level: level)
+            #expect((UInt16(header[0]) << 8 | UInt16(header[1])) % 31 == 0 && header[1] & 0x20 == 0)
+        }
+    }
+
+    @Test("compress and decompress round trip at every level, the checksum checked", arguments: CompressionLevel.allCases)
+    func compressRoundTrip(level: CompressionLevel) throws {
+        let data = try fixture("text.txt") + fixture("binary.bin") + Inputs.copies(50_000, seed: 9)
+        let stream = Zlib.compress(data, level: level)
+        #expect(try Zlib.decompress(stream, maximumOutputBytes: data.count) == data)
+        #expect(Array(stream.suffix(4)) == withUnsafeBytes(of: Adler32.checksum(data).bigEndian, Array.init))
+        #expect(Array(stream[2..<(stream.count - 4)]) == Deflate.compress(data, level: level))
+    }
+
     @Test("the output limit")
     func outputLimit() throws {
         let error = try #require(throws: DecompressionError.self) { try Zlib.decompress(fixture("text.zlib"), maximumOutputBytes: 100) }
