@@ -106,7 +106,7 @@ let package = Package(
 
         /// What the commands print and write: JSON, tables, numbers, SVG, PNG, pictures,
         /// HTML, atomic files.
-        .target(name: "Reporting", exclude: ["README.md"]),
+        .target(name: "Reporting", dependencies: ["Compression"], exclude: ["README.md"]),
 
         /// The experiments and benchmarks: each a configuration in, a result out.
         .target(name: "Experiments", dependencies: ["ConvCore", "Training", "GEMM", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors"], exclude: ["README.md"]),
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "NetpbmTests", dependencies: ["Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Compression", "Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], exclude: ["Fixtures"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], exclude: ["Fixtures"]),

@@ -17,13 +17,16 @@ public enum Deflate {
     ///   - bytes: anything up to the memory available; more than 1 GiB is parsed in 1 GiB
     ///     pieces whose matches do not reach back into the piece before.
     ///   - level: 0 (stored) to 9 (smallest); see `CompressionLevel` for what each costs.
-    public static func compress(_ bytes: some Collection<UInt8>, level: CompressionLevel = .default) -> [UInt8] {
-        withContiguousBytes(bytes) { compress($0, level: level) }
+    ///   - strategy: `.filtered` for data of small differences, such as PNG's filtered rows.
+    public static func compress(_ bytes: some Collection<UInt8>, level: CompressionLevel = .default,
+                                strategy: CompressionStrategy = .default) -> [UInt8] {
+        withContiguousBytes(bytes) { compress($0, level: level, strategy: strategy) }
     }
 
     /// The raw deflate stream of the bytes in `bytes`; see the other overload.
-    public static func compress(_ bytes: UnsafeRawBufferPointer, level: CompressionLevel = .default) -> [UInt8] {
-        var deflater = Deflater(input: bytes, level: level)
+    public static func compress(_ bytes: UnsafeRawBufferPointer, level: CompressionLevel = .default,
+                                strategy: CompressionStrategy = .default) -> [UInt8] {
+        var deflater = Deflater(input: bytes, level: level, strategy: strategy)
         deflater.deflate()
         return deflater.finish()
     }

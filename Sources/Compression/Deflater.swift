@@ -11,7 +11,8 @@
 ///   `p + 1`; if that finds a longer match, the byte at `p` goes out as a literal and the
 ///   longer match is held instead, else the held match is taken. A match of `lazyLength`
 ///   or more is taken at once, and a 3-byte match more than 4096 back is dropped (zlib's
-///   `TOO_FAR`: it costs about as many bits as the three literals).
+///   `TOO_FAR`: it costs about as many bits as the three literals); with the `.filtered`
+///   strategy, every match of 5 bytes or fewer is dropped (zlib's `Z_FILTERED`).
 ///
 /// Inputs of more than 1 GiB are parsed in segments of 1 GiB, each with a new
 /// `MatchFinder` (positions are `Int32`); matches do not reach back across a segment's
@@ -20,6 +21,7 @@
 struct Deflater: ~Copyable {
     let input: UnsafeRawBufferPointer
     let level: CompressionLevel
+    let strategy: CompressionStrategy
     /// The most bytes one `MatchFinder` searches (a parameter for the tests).
     let segmentLength: Int
     var writer: BitWriter
@@ -29,10 +31,11 @@ struct Deflater: ~Copyable {
     /// What each block written was, in order.
     var blocks: [BlockSummary] = []
 
-    init(input: UnsafeRawBufferPointer, level: CompressionLevel, segmentLength: Int = 1 << 30) {
+    init(input: UnsafeRawBufferPointer, level: CompressionLevel, strategy: CompressionStrategy = .default, segmentLength: Int = 1 << 30) {
         precondition(segmentLength > 0)
         self.input = input
         self.level = level
+        self.strategy = strategy
         self.segmentLength = segmentLength
         writer = BitWriter(expected: input.count / 4 + 64)
     }
@@ -93,6 +96,10 @@ struct Deflater: ~Copyable {
     private mutating func parseLazily(_ finder: inout MatchFinder) {
         let parameters = level.parameters
         let bytes = finder.bytes, end = finder.count
+        let filtered = strategy == .filtered
+        // The longest match found at this distance that is dropped: 5 with `.filtered`, else
+        // 3 beyond 4096 back (zlib's `TOO_FAR`), else none (2).
+        func longestDropped(_ distance: Int) -> Int { filtered ? 5 : distance > 4096 ? 3 : 2 }
         var p = 0
         var held = 2, heldDistance = 0  // the match found at p − 1 (2: none)
         var literalHeld = false  // whether the byte at p − 1 is not yet coded
@@ -103,7 +110,7 @@ struct Deflater: ~Copyable {
                 if held < parameters.lazyLength {
                     let chain = held >= parameters.goodLength ? parameters.maxChain >> 2 : parameters.maxChain
                     (length, distance) = finder.longestMatch(at: p, candidate: candidate, longerThan: held, chain: chain, nice: parameters.niceLength)
-                    if length == 3 && distance > 4096 { (length, distance) = (2, 0) }
+                    if distance > 0 && length <= longestDropped(distance) { (length, distance) = (2, 0) }
                 }
             }
             if held >= 3 && length <= held {

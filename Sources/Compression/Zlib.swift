@@ -21,14 +21,17 @@ public enum Zlib {
         try decode(bytes, limit: maximumOutputBytes).get()
     }
 
-    /// The zlib stream of `bytes`: header, raw deflate at `level` (see `Deflate`), Adler-32.
-    public static func compress(_ bytes: some Collection<UInt8>, level: CompressionLevel = .default) -> [UInt8] {
-        withContiguousBytes(bytes) { compress($0, level: level) }
+    /// The zlib stream of `bytes`: header, raw deflate at `level` with `strategy` (see
+    /// `Deflate`), Adler-32.
+    public static func compress(_ bytes: some Collection<UInt8>, level: CompressionLevel = .default,
+                                strategy: CompressionStrategy = .default) -> [UInt8] {
+        withContiguousBytes(bytes) { compress($0, level: level, strategy: strategy) }
     }
 
     /// The zlib stream of the bytes in `bytes`; see the other overload.
-    public static func compress(_ bytes: UnsafeRawBufferPointer, level: CompressionLevel = .default) -> [UInt8] {
-        var deflater = Deflater(input: bytes, level: level)
+    public static func compress(_ bytes: UnsafeRawBufferPointer, level: CompressionLevel = .default,
+                                strategy: CompressionStrategy = .default) -> [UInt8] {
+        var deflater = Deflater(input: bytes, level: level, strategy: strategy)
         deflater.writer.append(header(level: level))
         deflater.deflate()
         deflater.writer.alignToByte()

@@ -175,6 +175,28 @@ struct DeflateTests {
         #expect(Deflate.compress(text, level: 6) == Deflate.compress(Array(text), level: 6))
     }
 
+    @Test("the filtered strategy: round trips at every level, ignored by the greedy levels, smaller on differences")
+    func filteredStrategy() throws {
+        let camera = try repositoryFile("Samples/camera.pgm")
+        // Each byte minus the one to its left, as PNG's Sub filter: small numbers, few exact repeats.
+        let differences = (0..<camera.count).map { i in i == 0 ? camera[0] : camera[i] &- camera[i - 1] }
+        for level in CompressionLevel.allCases {
+            let filtered = Deflate.compress(differences, level: level, strategy: .filtered)
+            #expect(try Inflate.decompress(raw: filtered, maximumOutputBytes: differences.count) == differences, "\(level)")
+            let plain = Deflate.compress(differences, level: level)
+            if level.value < 4 {
+                #expect(filtered == plain, "\(level)")
+            } else {
+                #expect(filtered.count < plain.count, "\(level): \(filtered.count) against \(plain.count)")
+            }
+        }
+        // Only matches of 6 bytes or more: 4-byte repeats are sent as literals.
+        let repeats = Array(Array(repeating: Inputs.random(4, seed: 10) + Inputs.random(60, seed: 11), count: 50).joined())
+        let fours = Array((0..<500).map { i in Inputs.random(4, seed: 12) + Inputs.random(4, seed: 100 + UInt64(i)) }.joined())
+        #expect(Deflate.compress(repeats, strategy: .filtered).count < 200)
+        #expect(Deflate.compress(fours, strategy: .filtered).count > Deflate.compress(fours).count)
+    }
+
     @Test("the collection overloads: a slice, a non-contiguous collection, a raw buffer")
     func inputKinds() throws {
         let text = try fixture("text.txt")

@@ -1,46 +1,6 @@
 import Reporting
 import Testing
 
-struct PNGTests {
-    @Test("CRC-32 and Adler-32 give the published check values")
-    func checksums() {
-        #expect(PNG.crc32(Array("IEND".utf8)) == 0xAE42_6082)
-        #expect(PNG.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
-        #expect(PNG.adler32(Array("Wikipedia".utf8)) == 0x11E6_0398)
-    }
-
-    @Test("a 2×2 gray PNG has the signature, the header, one stored block and the end")
-    func structure() {
-        let png = PNG.encode(width: 2, height: 2, channels: 1, pixels: [0, 255, 128, 64])
-        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        #expect(Array(png[12..<29]) == Array("IHDR".utf8) + [0, 0, 0, 2, 0, 0, 0, 2, 8, 0, 0, 0, 0])
-        // IDAT: zlib header, a final stored block of 6 bytes (two rows of filter byte + 2 pixels).
-        #expect(Array(png[37..<41]) == Array("IDAT".utf8))
-        #expect(Array(png[41..<54]) == [0x78, 0x01, 0x01, 6, 0, 0xF9, 0xFF, 0, 0, 255, 0, 128, 64])
-        #expect(Array(png.suffix(12)) == [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])
-    }
-
-    @Test("an indexed PNG: colour type 3, a PLTE of the palette's colours before IDAT, one index byte per pixel")
-    func palette() {
-        let png = PNG.encode(width: 2, height: 1, palette: [(1, 2, 3), (250, 251, 252)], indices: [1, 0])
-        #expect(Array(png[12..<29]) == Array("IHDR".utf8) + [0, 0, 0, 2, 0, 0, 0, 1, 8, 3, 0, 0, 0])
-        #expect(Array(png[33..<37]) == [0, 0, 0, 6] && Array(png[37..<47]) == Array("PLTE".utf8) + [1, 2, 3, 250, 251, 252])
-        let plteCRC = PNG.crc32(Array("PLTE".utf8) + [1, 2, 3, 250, 251, 252])
-        #expect(Array(png[47..<51]) == [UInt8(plteCRC >> 24), UInt8(plteCRC >> 16 & 0xFF), UInt8(plteCRC >> 8 & 0xFF), UInt8(plteCRC & 0xFF)])
-        #expect(Array(png[55..<59]) == Array("IDAT".utf8))
-        // A final stored block of one row: the filter byte and the two indices.
-        #expect(Array(png[59..<69]) == [0x78, 0x01, 0x01, 3, 0, 0xFC, 0xFF, 0, 1, 0])
-    }
-
-    @Test("more than 65,535 bytes of pixels go into several stored blocks")
-    func blocks() {
-        let png = PNG.encode(width: 300, height: 300, channels: 1, pixels: [UInt8](repeating: 7, count: 90_000))
-        // 300 rows of 301 bytes = 90,300: a block of 65,535, then a final one of 24,765.
-        #expect(Array(png[43..<48]) == [0, 0xFF, 0xFF, 0, 0])
-        #expect(Array(png[48 + 65_535..<48 + 65_540]) == [1, 0xBD, 0x60, 0x42, 0x9F])
-    }
-}
-
 struct GrayPictureTests {
     @Test("signed maps keep 0 at mid-gray, unsigned ones stretch min–max, flat ones are black")
     func scaling() {
