@@ -100,7 +100,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["ConvCore", "SeededRandom", "Safetensors"], exclude: ["README.md"]),
 
         /// Labelled image datasets as distributed: MNIST's IDX files (gzipped or not), image folders.
-        .target(name: "Datasets", dependencies: ["ConvCore", "Netpbm", "Compression"], exclude: ["README.md"]),
+        .target(name: "Datasets", dependencies: ["ConvCore", "Netpbm", "PNGCodec", "Compression"], exclude: ["README.md"]),
 
         // MARK: - Implementation details
 
@@ -109,7 +109,7 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Compression"], exclude: ["README.md"]),
 
         /// The experiments and benchmarks: each a configuration in, a result out.
-        .target(name: "Experiments", dependencies: ["ConvCore", "Training", "GEMM", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors"], exclude: ["README.md"]),
+        .target(name: "Experiments", dependencies: ["ConvCore", "Training", "GEMM", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "PNGCodec"], exclude: ["README.md"]),
 
         /// Command lines to commands: help text, options, typed values, usage errors.
         .target(name: "ArgumentParsing", exclude: ["README.md"]),
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], exclude: ["Fixtures"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], exclude: ["Fixtures"]),
-        .testTarget(name: "PNGCodecTests", dependencies: ["PNGCodec", "Netpbm"], exclude: ["Fixtures"]),
+        .testTarget(name: "PNGCodecTests", dependencies: ["PNGCodec", "Netpbm", "Compression"], exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"]),

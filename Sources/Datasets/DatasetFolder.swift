@@ -2,13 +2,14 @@ import Compression
 import ConvCore
 import Foundation
 import Netpbm
+import PNGCodec
 
 /// A dataset on disk, in one of the two layouts people download or make:
 ///
 /// - **IDX**, as MNIST, Fashion-MNIST and KMNIST are distributed: `train-images-idx3-ubyte`,
 ///   `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each
 ///   also accepted gzipped (`….gz`). Classes are the labels' numbers.
-/// - **Image folders**, torchvision's `ImageFolder` convention: `train/CLASS/*.pgm|ppm|pbm`
+/// - **Image folders**, torchvision's `ImageFolder` convention: `train/CLASS/*.pgm|ppm|pbm|png`
 ///   and `test/CLASS/*`, classes sorted by name, images within a class by file name.
 ///
 /// Pixels become `sample / maxval`. Every size is checked against a limit before the
@@ -126,7 +127,7 @@ public struct DatasetFolder: Sendable {
         for (label, name) in classes.enumerated() where present.contains(name) {
             let folder = "\(root)/\(name)"
             let files = ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { [".pgm", ".ppm", ".pbm"].contains(where: $0.lowercased().hasSuffix) }.sorted()
+                .filter { [".pgm", ".ppm", ".pbm", ".png"].contains(where: $0.lowercased().hasSuffix) }.sorted()
             for file in files {
                 let image = try readImage("\(folder)/\(file)", maximumValues: maximumValues - pixels.count)
                 let size = Size2D(height: image.height, width: image.width)
@@ -141,7 +142,7 @@ public struct DatasetFolder: Sendable {
                 labels.append(label)
             }
         }
-        guard let shape else { throw DatasetError(.malformed, "\(root) holds no .pgm, .ppm or .pbm images") }
+        guard let shape else { throw DatasetError(.malformed, "\(root) holds no .pgm, .ppm, .pbm or .png images") }
         return LabeledImages(size: shape.size, channels: shape.channels, pixels: pixels, labels: labels, classes: classes)
     }
 
@@ -161,7 +162,7 @@ public struct DatasetFolder: Sendable {
     private func readImage(_ file: String, maximumValues: Int) throws(DatasetError) -> NetpbmImage {
         let bytes = try readFile(file, maximumBytes: Int.max)
         do {
-            return try NetpbmImage(reading: bytes, pixelLimit: max(1, maximumValues / 3))
+            return try ImageFile(reading: bytes, pixelLimit: max(1, maximumValues / 3)).image
         } catch {
             throw DatasetError(error.claimedSize == nil ? .malformed : .tooLarge, "\(file): \(error)")
         }

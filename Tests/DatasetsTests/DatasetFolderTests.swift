@@ -42,6 +42,20 @@ struct DatasetFolderTests {
         #expect(throws: DatasetError.self) { try folder.load(.train, maximumValues: 1000) }
     }
 
+    @Test("PNG images are read beside Netpbm ones: the same pixels give the same values")
+    func png() throws {
+        let root = try DatasetsTests.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fixtures = DatasetsTests.samples.deletingLastPathComponent().appendingPathComponent("Tests/PNGCodecTests/Fixtures")
+        // The same greyscale image, as ImageMagick wrote it in PNG and as libpng decoded it to PGM.
+        try write(Array(try Data(contentsOf: fixtures.appendingPathComponent("imagemagick-gray8-adam7.png"))), root.appendingPathComponent("train/a/1.png"))
+        try write(Array(try Data(contentsOf: fixtures.appendingPathComponent("gray8.pgm"))), root.appendingPathComponent("train/b/1.pgm"))
+        let train = try DatasetFolder(root.path).load(.train, maximumValues: 10_000)
+        #expect(train.labels == [0, 1])
+        let half = train.pixels.count / 2
+        #expect(half > 0 && Array(train.pixels[..<half]) == Array(train.pixels[half...]))
+    }
+
     @Test("images are centred on a larger canvas of zeros; a larger image or other channels are refused with both sizes")
     func centring() throws {
         let root = try DatasetsTests.scratch()

@@ -2,6 +2,7 @@ import GEMM
 import ConvCore
 import Foundation
 import Netpbm
+import PNGCodec
 import Reporting
 import Training
 
@@ -49,7 +50,8 @@ public struct FeatureMapExperiment: Sendable {
     ///   create).
     public func run(progress: (String) -> Void) throws(UserError) -> FeatureMapResult {
         progress("reading the image…")
-        let (source, picture) = try readImage()
+        let (source, file) = try readImage()
+        let picture = file.image
         let kernels = try resolveKernels()
         let names = try mapNames(kernels)
         let geometries = try checkGeometry(kernels, picture)
@@ -84,13 +86,13 @@ public struct FeatureMapExperiment: Sendable {
                                   pictures: pictures, clipPercentile: clipPercentile, settings: settings(maps))
         try directory.write(Array(page.html.utf8), as: "index.html")
         try directory.commit()
-        return FeatureMapResult(experiment: self, source: source, image: picture, maps: maps)
+        return FeatureMapResult(experiment: self, source: source, image: picture, format: file.format, omissions: file.omissions, maps: maps)
     }
 
     // MARK: - Inputs
 
-    /// The image file (or the shipped sample) and the image in it.
-    private func readImage() throws(UserError) -> (String, NetpbmImage) {
+    /// The image file (or the shipped sample) and the image in it, PNG or Netpbm.
+    private func readImage() throws(UserError) -> (String, ImageFile) {
         let path: String
         if let image {
             path = image
@@ -112,14 +114,14 @@ public struct FeatureMapExperiment: Sendable {
         let affordable = memoryLimit / Self.bytesPerPixel(channels: 3)
         do {
             let image = try data.withUnsafeBytes { bytes in
-                Result { () throws(NetpbmError) in try NetpbmImage(reading: bytes, image: imageIndex, pixelLimit: min(pixelLimit, affordable)) }
+                Result { () throws(ImageFileError) in try ImageFile(reading: bytes, image: imageIndex, pixelLimit: min(pixelLimit, affordable)) }
             }.get()
             return (path, image)
         } catch {
             if let claimed = error.claimedSize {
                 // Refused by the lower of the two limits: say which.
                 guard let pixels = claimed.pixels, pixels <= pixelLimit else {
-                    throw UserError(.badInput, "\(path): byte \(error.offset) (line \(error.line)): the header claims \(claimed.width)×\(claimed.height) pixels, more than the limit of \(pixelLimit) (--pixel-limit)")
+                    throw UserError(.badInput, "\(path): \(error.location): the header claims \(claimed.width)×\(claimed.height) pixels, more than the limit of \(pixelLimit) (--pixel-limit)")
                 }
                 try Experiments.checkMemory(Double(pixels) * Double(Self.bytesPerPixel(channels: 3)), limit: memoryLimit,
                                             for: "\(path): a \(claimed.width)×\(claimed.height) image (\(grouped(pixels)) pixels)", kind: .badInput)

@@ -1,6 +1,7 @@
 import ConvCore
 import Foundation
 import Netpbm
+import PNGCodec
 import Reporting
 
 /// What `featuremap` made: the maps' sizes and statistics, the output-size arithmetic, and
@@ -10,13 +11,17 @@ public struct FeatureMapResult: Report, Sendable {
     /// The image file, as the user would type it.
     public let source: String
     public let image: NetpbmImage
+    /// The file's format, and what its image leaves out (a PNG's alpha).
+    public let format: ImageFile.Format
+    public let omissions: [String]
     public let maps: FeatureMaps
 
     /// A file of the output directory, as the user would type it.
     private func path(_ name: String) -> String { (experiment.output as NSString).appendingPathComponent(name) }
 
     public var text: String {
-        let kind = image.kind == .floatmap ? "PFM floats as stored" : "values sample / maxval, maxval \(image.maxval)"
+        let kind = (image.kind == .floatmap ? "PFM floats as stored" : "values sample / maxval, maxval \(image.maxval)")
+            + (format == .png ? " (PNG\(omissions.map { "; " + $0 }.joined()))" : "")
         var geometries: [ConvGeometry] = []
         for map in maps.maps where !geometries.contains(map.geometry) { geometries.append(map.geometry) }
         let arithmetic = geometries.map { geometry in
@@ -47,7 +52,8 @@ public struct FeatureMapResult: Report, Sendable {
         case .same, .valid: .string("\(experiment.padding)")
         }
         return .object([
-            ("image", .string(source)), ("image_index", .int(experiment.imageIndex)),
+            ("image", .string(source)), ("image_index", .int(experiment.imageIndex)), ("format", .string(format.rawValue)),
+            ("omitted", .array(omissions.map(JSON.string))),
             ("input", .object([("width", .int(maps.width)), ("height", .int(maps.height)), ("channels", .int(maps.channels))])),
             ("kernels", .array(experiment.kernels.map(JSON.string))),
             ("random", experiment.random.map { random in

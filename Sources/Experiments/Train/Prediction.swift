@@ -1,6 +1,7 @@
 import ConvCore
 import Foundation
 import Netpbm
+import PNGCodec
 import Reporting
 
 /// `predict`: what a trained network says of single images, such as a digit drawn in a
@@ -43,7 +44,7 @@ extension TrainedModel {
         for file in files {
             let bytes = try readBinary(file, what: "the image", maximumBytes: 1 << 28)
             let image: NetpbmImage
-            do { image = try NetpbmImage(reading: bytes, pixelLimit: 1 << 24) } catch { throw UserError(.badInput, "\(file): \(error)") }
+            do { image = try ImageFile(reading: bytes, pixelLimit: 1 << 24).image } catch { throw UserError(.badInput, "\(file): \(error)") }
             guard image.channels == channels, image.width <= size.width, image.height <= size.height else {
                 throw UserError(.badInput, "\(file) is \(image.width)×\(image.height)×\(image.channels); the network takes \(size.width)×\(size.height)×\(channels) (smaller images are centred)")
             }
