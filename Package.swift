@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], exclude: ["Fixtures"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], exclude: ["Fixtures"]),
         .testTarget(name: "PNGCodecTests", dependencies: ["PNGCodec", "Netpbm", "Compression"], exclude: ["Fixtures"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "_TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "PNGCodec", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"]),
     ]

@@ -100,34 +100,4 @@ public struct GrayPicture: Equatable, Sendable {
         }
         return (small, smallWidth, smallHeight)
     }
-
-    /// Copies `picture` into this one with its top-left corner at (x, y).
-    public mutating func place(_ picture: GrayPicture, x: Int, y: Int) {
-        for row in 0..<picture.height {
-            let target = (y + row) * width + x
-            pixels.replaceSubrange(target..<target + picture.width, with: picture.pixels[row * picture.width..<(row + 1) * picture.width])
-        }
-    }
-
-    /// The side of the square a contact sheet's pictures are scaled to fit.
-    public static let sheetTile = 320
-
-    /// A contact sheet: the pictures in a grid, as square as it gets, each scaled to fit
-    /// a `tile`×`tile` square and labelled underneath, black on white.
-    public static func contactSheet(_ pictures: [(label: String, picture: GrayPicture)], tile: Int = sheetTile) -> GrayPicture {
-        let (gap, scale) = (12, 2)
-        let labelHeight = BitmapFont.glyphHeight * scale + 8
-        let tiles = pictures.map { ($0.label, $0.picture.fitting(tile)) }
-        let cellWidth = max(tiles.map(\.1.width).max() ?? 1, tiles.map { BitmapFont.width(of: $0.0, scale: scale) }.max() ?? 1)
-        let cellHeight = (tiles.map(\.1.height).max() ?? 1) + labelHeight
-        let columns = max(1, Int(Double(tiles.count).squareRoot().rounded(.up)))
-        let rows = (tiles.count + columns - 1) / columns
-        var sheet = GrayPicture(width: gap + columns * (cellWidth + gap), height: gap + rows * (cellHeight + gap), fill: 255)
-        for (index, (label, picture)) in tiles.enumerated() {
-            let (x, y) = (gap + (index % columns) * (cellWidth + gap), gap + (index / columns) * (cellHeight + gap))
-            sheet.place(picture, x: x, y: y)
-            BitmapFont.draw(label, into: &sheet.pixels, imageWidth: sheet.width, x: x, y: y + picture.height + 4, scale: scale, value: 0)
-        }
-        return sheet
-    }
 }

@@ -13,6 +13,11 @@ public enum PNG {
         "data:image/png;base64," + Data(encode(width: width, height: height, channels: channels, pixels: pixels)).base64EncodedString()
     }
 
+    /// A PNG file's bytes as a `data:` URI.
+    public static func dataURI(_ png: [UInt8]) -> String {
+        "data:image/png;base64," + Data(png).base64EncodedString()
+    }
+
     /// A gray picture's PNG as a `data:` URI.
     public static func dataURI(_ picture: GrayPicture) -> String {
         dataURI(width: picture.width, height: picture.height, channels: 1, pixels: picture.pixels)
@@ -30,11 +35,6 @@ public enum PNG {
         precondition((1...256).contains(palette.count) && indices.count == width * height, "PNG: bad palette or index count")
         precondition(indices.allSatisfy { Int($0) < palette.count }, "PNG: an index beyond the palette")
         return encode(width: width, height: height, colorType: 3, bytesPerPixel: 1, palette: palette.flatMap { [$0.red, $0.green, $0.blue] }, samples: indices)
-    }
-
-    /// An indexed-colour PNG as a `data:` URI.
-    public static func dataURI(width: Int, height: Int, palette: [(red: UInt8, green: UInt8, blue: UInt8)], indices: [UInt8]) -> String {
-        "data:image/png;base64," + Data(encode(width: width, height: height, palette: palette, indices: indices)).base64EncodedString()
     }
 
     /// The file: signature, IHDR (8 bits per sample, no interlacing), PLTE for an indexed

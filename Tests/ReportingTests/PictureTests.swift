@@ -25,24 +25,6 @@ struct GrayPictureTests {
         #expect(picture.fitting(5) == picture)
     }
 
-    @Test("a contact sheet places each picture, scaled to its tile, above its label, on white")
-    func contactSheet() {
-        let dark = GrayPicture(width: 4, height: 2, fill: 0), gray = GrayPicture(width: 8, height: 8, fill: 100)
-        let sheet = GrayPicture.contactSheet([("a", dark), ("b", gray)], tile: 4)
-        // Two pictures: 2 columns, 1 row. Cells are as wide as the widest tile (4; a label of
-        // one glyph at scale 2 is 10) and as tall as the tallest (4) plus the label's 24.
-        let (gap, cellWidth, cellHeight) = (12, 10, 4 + 24)
-        #expect((sheet.width, sheet.height) == (gap + 2 * (cellWidth + gap), gap + cellHeight + gap))
-        func pixel(_ x: Int, _ y: Int) -> UInt8 { sheet.pixels[y * sheet.width + x] }
-        #expect((0..<4).allSatisfy { x in (0..<2).allSatisfy { y in pixel(gap + x, gap + y) == 0 } })
-        // The 8×8 gray picture, averaged into 4×4 blocks of 100, in the second cell.
-        let second = gap + cellWidth + gap
-        #expect((0..<4).allSatisfy { x in (0..<4).allSatisfy { y in pixel(second + x, gap + y) == 100 } })
-        #expect(pixel(gap + 5, gap + 1) == 255 && pixel(0, 0) == 255)
-        // Each label is drawn in black 4 pixels below its picture.
-        #expect((0..<10).contains { x in (0..<16).contains { y in pixel(gap + x, gap + 2 + 4 + y) == 0 } })
-    }
-
     @Test("the font draws 'a' as the HD44780 shape, and upper case as lower case")
     func font() {
         var pixels = [UInt8](repeating: 0, count: 5 * 8)
@@ -53,3 +35,45 @@ struct GrayPictureTests {
     }
 }
 
+
+struct ColorPictureTests {
+    @Test("a contact sheet places each tile above its label on white; a signed tile gets a colour bar with its ends written")
+    func contactSheet() {
+        let dark = ColorPicture(width: 4, height: 2, fill: (0, 0, 0))
+        let signed = ColorPicture(diverging: [-1, 0, 1, 0.5], width: 2, height: 2, limit: 1)
+        let sheet = ColorPicture.contactSheet([.init(label: "a", picture: dark), .init(label: "b", picture: signed, barLimit: "1")])
+        // Two tiles: 2 columns, 1 row. Cells are as wide as the widest of tile, label and bar
+        // ("-1", a 96-pixel bar and "+1" at scale 1 with 4-pixel gaps: 2·11 + 96 + 8 = 126),
+        // as tall as the tallest tile (2) plus the label's 24 and the bar's row of 14.
+        let (gap, cellWidth, cellHeight) = (12, 126, 2 + 24 + 14)
+        #expect((sheet.width, sheet.height) == (gap + 2 * (cellWidth + gap), gap + cellHeight + gap))
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(sheet.pixels[3 * (y * sheet.width + x)..<3 * (y * sheet.width + x) + 3]) }
+        #expect((0..<4).allSatisfy { x in (0..<2).allSatisfy { y in pixel(gap + x, gap + y) == [0, 0, 0] } })
+        let second = gap + cellWidth + gap
+        // −1, 0 / 1, 0.5: darkest blue, the middle, darkest red, palette entry (0.5 + 1) · 127 ≈ 191.
+        let half = DivergingColorMap.palette[191]
+        #expect(pixel(second, gap) == [5, 48, 97] && pixel(second + 1, gap) == [247, 247, 247])
+        #expect(pixel(second, gap + 1) == [103, 0, 31] && pixel(second + 1, gap + 1) == [half.red, half.green, half.blue])
+        #expect(pixel(0, 0) == [255, 255, 255])
+        // The bar, blue at its left end and red at its right, right of "-1".
+        let (barLeft, barTop) = (second + BitmapFont.width(of: "-1", scale: 1) + 4, gap + 2 + 24)
+        #expect(pixel(barLeft, barTop)[2] > pixel(barLeft, barTop)[0] && pixel(barLeft + 95, barTop)[0] > pixel(barLeft + 95, barTop)[2])
+        // Labels are black.
+        #expect((0..<10).contains { x in (0..<16).contains { y in pixel(gap + x, gap + 2 + 4 + y) == [0, 0, 0] } })
+    }
+
+    @Test("the diverging colours: −limit darkest blue, 0 the middle, +limit darkest red, beyond saturated, NaN black")
+    func diverging() {
+        let picture = ColorPicture(diverging: [-2, -1, 0, 1, 3, .nan], width: 6, height: 1, limit: 1)
+        #expect(picture.pixels == [5, 48, 97, 5, 48, 97, 247, 247, 247, 103, 0, 31, 103, 0, 31, 0, 0, 0])
+    }
+
+    @Test("fitting averages blocks channel by channel, as GrayPicture does; gray pictures become equal RGB")
+    func fitting() {
+        let gray = GrayPicture(map: (0..<15).map(Float.init), width: 5, height: 3)
+        let color = ColorPicture(gray)
+        #expect(color.pixels == gray.pixels.flatMap { [$0, $0, $0] })
+        #expect(color.fitting(3) == ColorPicture(gray.fitting(3)))
+        #expect(color.fitting(5) == color)
+    }
+}

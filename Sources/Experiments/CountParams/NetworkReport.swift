@@ -93,7 +93,7 @@ extension NetworkSummary {
         let batchMACs = Double(macs) * Double(options.batch)
         let sizes = TorchinfoSizes(self, batch: options.batch)
         func megabytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1e6, 2) }
-        var lines = [
+        let lines = [
             "total parameters      \(grouped(totalParameters)) (\(humanBytes(parameterBytes)) as float32)",
             "trainable parameters  \(grouped(totalParameters))",
             "non-trainable         0" + (buffers > 0 ? "; the batch norms' running means and variances (\(grouped(buffers)) values) are buffers, not parameters" : ""),

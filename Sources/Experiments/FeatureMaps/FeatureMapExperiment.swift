@@ -57,7 +57,7 @@ public struct FeatureMapExperiment: Sendable {
         let geometries = try checkGeometry(kernels, picture)
         try checkMemory(geometries, picture, source: source)
         // Before any work: an output that cannot be made fails here.
-        let directory = try OutputDirectory(output, names: names.flatMap { ["\($0).pfm", "\($0).pgm"] } + ["sheet.pgm", "index.html"])
+        let directory = try OutputDirectory(output, names: names.flatMap { name in Self.mapFiles.map { "\(name).\($0)" } } + Self.sheetFiles + ["index.html"])
 
         progress("convolving…")
         let maps: FeatureMaps
@@ -68,22 +68,25 @@ public struct FeatureMapExperiment: Sendable {
             throw UserError(.usage, error.message)
         }
 
-        progress("writing \(maps.maps.count * 2 + 2) files…")
-        // Each map's files and pictures, on every thread: the page's picture, and the
-        // sheet's tile made from it.
-        let pictures = try parallelMap(maps.maps, threads: threads) { map throws(UserError) in
-            let shown = GrayPicture(map: map.values, width: map.width, height: map.height, range: (map.minimum, map.maximum), signed: map.isSigned)
+        progress("writing \(maps.maps.count * Self.mapFiles.count + Self.sheetFiles.count + 1) files…")
+        // Each map's files and pictures, on every thread.
+        let shown = try parallelMap(maps.maps, threads: threads) { map throws(UserError) in
+            let shown = ShownMap(map, clipPercentile: clipPercentile)
             try directory.write(NetpbmImage.floatmap(width: map.width, height: map.height, channels: 1, values: map.values).encoded(), as: "\(map.name).pfm")
-            try directory.write(NetpbmImage.graymap(width: map.width, height: map.height, maxval: 255, samples: shown.pixels.map(UInt16.init)).encoded(), as: "\(map.name).pgm")
-            return shown.fitting(FeatureMapPage.pictureBox)
+            try directory.write(NetpbmImage.graymap(width: map.width, height: map.height, maxval: 255, samples: shown.gray.pixels.map(UInt16.init)).encoded(), as: "\(map.name).pgm")
+            try directory.write(shown.png, as: "\(map.name).png")
+            return shown
         }
-        let inputPicture = (picture.kind == .floatmap
+        let grayInput = (picture.kind == .floatmap
             ? GrayPicture(map: maps.luma, width: maps.width, height: maps.height)
             : GrayPicture(unit: maps.luma, width: maps.width, height: maps.height)).fitting(FeatureMapPage.pictureBox)
-        let sheet = GrayPicture.contactSheet([("input", inputPicture)] + zip(maps.maps, pictures).map { ($0.name, $1) })
-        try directory.write(NetpbmImage.graymap(width: sheet.width, height: sheet.height, maxval: 255, samples: sheet.pixels.map(UInt16.init)).encoded(), as: "sheet.pgm")
-        let page = FeatureMapPage(source: source, maps: maps, inputPicture: pageInput(picture, maps: maps, gray: inputPicture),
-                                  pictures: pictures, clipPercentile: clipPercentile, settings: settings(maps))
+        let input = pageInput(picture, maps: maps, gray: grayInput)
+        let sheet = ColorPicture.contactSheet([ColorPicture.Tile(label: "input", picture: input.fitting(ColorPicture.sheetTile))] + zip(maps.maps, shown).map { map, shown in
+            ColorPicture.Tile(label: map.name, picture: shown.tile, barLimit: shown.limit.map(FeatureMapPage.number))
+        })
+        try directory.write(NetpbmImage.pixmap(width: sheet.width, height: sheet.height, maxval: 255, samples: sheet.pixels.map(UInt16.init)).encoded(), as: "sheet.ppm")
+        try directory.write(PNG.encode(width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels), as: "sheet.png")
+        let page = FeatureMapPage(source: source, maps: maps, input: input, shown: shown, clipPercentile: clipPercentile, settings: settings(maps))
         try directory.write(Array(page.html.utf8), as: "index.html")
         try directory.commit()
         return FeatureMapResult(experiment: self, source: source, image: picture, format: file.format, omissions: file.omissions, maps: maps)
@@ -217,8 +220,9 @@ public struct FeatureMapExperiment: Sendable {
 
     /// The memory the run needs at its peak, estimated before any work: the image (see
     /// `bytesPerPixel`), every map kept as floats, a layer's output and its activation while
-    /// it runs, each thread's files and pictures of one map (about 12 bytes a value), and
-    /// the convolution's bounded workspace. Over `memoryLimit`, it is refused: a usage error
+    /// it runs, each thread's files and pictures of one map (about 24 bytes a value: the PGM,
+    /// the PNG with its indices and filtered rows, the sorted magnitudes of the colour
+    /// limit), and the convolution's bounded workspace. Over `memoryLimit`, it is refused: a usage error
     /// when the options make the maps larger than the image (padding, dilation), else bad
     /// input (the image's size, the kernel files' count).
     private func checkMemory(_ groups: [(geometry: ConvGeometry, maps: Int)], _ image: NetpbmImage, source: String) throws(UserError) {
@@ -231,7 +235,7 @@ public struct FeatureMapExperiment: Sendable {
             largestLayer = max(largestLayer, 8 * positions * Double(maps))
             largestMap = max(largestMap, positions)
         }
-        bytes += largestLayer + Double(max(1, threads)) * 12 * largestMap
+        bytes += largestLayer + Double(max(1, threads)) * 24 * largestMap
         let maps = groups.reduce(0) { $0 + $1.maps }
         let grows = groups.contains { Double($0.geometry.width.output) * Double($0.geometry.height.output) > pixels }
         let files = kernels.filter { KernelBank.named($0) == nil }
@@ -244,15 +248,19 @@ public struct FeatureMapExperiment: Sendable {
 
     // MARK: - Output
 
-    /// The input for the page: in colour when it is a colour image.
-    private func pageInput(_ image: NetpbmImage, maps: FeatureMaps, gray: GrayPicture) -> (channels: Int, width: Int, height: Int, pixels: [UInt8]) {
+    /// The files each map gives, by extension, and those of the contact sheet.
+    static let mapFiles = ["pfm", "pgm", "png"]
+    static let sheetFiles = ["sheet.ppm", "sheet.png"]
+
+    /// The input for the page and the sheet: in colour when it is a colour image.
+    private func pageInput(_ image: NetpbmImage, maps: FeatureMaps, gray: GrayPicture) -> ColorPicture {
         let small = gray.fitting(FeatureMapPage.pictureBox)
-        guard image.channels == 3, image.kind != .floatmap else { return (1, small.width, small.height, small.pixels) }
+        guard image.channels == 3, image.kind != .floatmap else { return ColorPicture(small) }
         let planes = (0..<3).map { c in
             GrayPicture(unit: Array(maps.planes[c * maps.width * maps.height..<(c + 1) * maps.width * maps.height]),
                         width: maps.width, height: maps.height).fitting(FeatureMapPage.pictureBox)
         }
-        return (3, small.width, small.height, (0..<small.width * small.height).flatMap { p in planes.map { $0.pixels[p] } })
+        return ColorPicture(width: small.width, height: small.height, pixels: (0..<small.width * small.height).flatMap { p in planes.map { $0.pixels[p] } })
     }
 
     /// The layer's settings in words, for the summary and the page.

@@ -28,10 +28,10 @@ public struct FeatureMapResult: Report, Sendable {
             let label = "  \(geometry.kernel) kernels: "
             return label + "width  \(geometry.width.formula)\n" + String(repeating: " ", count: label.count) + "height \(geometry.height.formula)"
         }.joined(separator: "\n")
-        var table = TextTable([("map", .left), ("size", .right), ("min", .right), ("max", .right), ("mean", .right), (".pgm shows", .left)])
+        var table = TextTable([("map", .left), ("size", .right), ("min", .right), ("max", .right), ("mean", .right), ("shown", .left)])
         for map in maps.maps {
             table.append([map.name, "\(map.width)×\(map.height)", fixed(Double(map.minimum), 4), fixed(Double(map.maximum), 4),
-                          fixed(map.mean, 4), map.isSigned ? "signed: 0 at mid-gray" : "min–max"])
+                          fixed(map.mean, 4), map.isSigned ? "signed: 0 white (.png), mid-gray (.pgm)" : "unsigned: min–max"])
         }
         return """
             Feature maps of \(source): \(image.width)×\(image.height), \(image.channels == 3 ? "colour (named kernels see its BT.709 luma)" : "gray"), \(kind)
@@ -40,8 +40,8 @@ public struct FeatureMapResult: Report, Sendable {
             \(arithmetic)
 
             \(table.rendered())
-            wrote \(maps.maps.count * 2 + 2) files into \(experiment.output): NAME.pfm (exact floats) and NAME.pgm for each map,
-            \(path("sheet.pgm")) (contact sheet), \(path("index.html")) (open it in a browser)
+            wrote \(maps.maps.count * FeatureMapExperiment.mapFiles.count + FeatureMapExperiment.sheetFiles.count + 1) files into \(experiment.output): NAME.pfm (exact floats), NAME.pgm and NAME.png for each map,
+            \(path("sheet.ppm")) and \(path("sheet.png")) (contact sheet), \(path("index.html")) (open it in a browser)
 
             """
     }
@@ -66,9 +66,10 @@ public struct FeatureMapResult: Report, Sendable {
                     ("name", .string(map.name)), ("width", .int(map.width)), ("height", .int(map.height)),
                     ("min", .float(map.minimum)), ("max", .float(map.maximum)), ("mean", .number(map.mean)),
                     ("signed", .bool(map.isSigned)), ("pfm", .string(path("\(map.name).pfm"))), ("pgm", .string(path("\(map.name).pgm"))),
+                    ("png", .string(path("\(map.name).png"))),
                 ])
             })),
-            ("sheet", .string(path("sheet.pgm"))),
+            ("sheet", .array(FeatureMapExperiment.sheetFiles.map { .string(path($0)) })),
             ("html", .string(path("index.html"))),
         ])
     }

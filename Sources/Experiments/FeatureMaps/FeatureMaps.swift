@@ -17,6 +17,8 @@ public struct FeatureMaps: Sendable {
         /// The kernel that made it: channels × height × width weights.
         public let kernel: (channels: Int, height: Int, width: Int, weights: [Float])
         public let geometry: ConvGeometry
+        /// The activation applied after the sum.
+        public let activation: Activation
 
         /// Whether the map is read as signed: its kernel has a negative weight, and the
         /// activation after it can be negative. Decided from the kernel, not from the values,
@@ -44,6 +46,8 @@ public struct FeatureMaps: Sendable {
     public let width: Int
     public let height: Int
     public let channels: Int
+    /// Whether the image is a PFM: its values are floats as stored, not samples / maxval.
+    public let isFloatmap: Bool
     /// Channel after channel ([C, H, W]), the image's own values.
     public let planes: [Float]
     /// What the named 2-D kernels see: the gray image, or a colour image's BT.709 luma.
@@ -56,6 +60,7 @@ public struct FeatureMaps: Sendable {
     public init(image: NetpbmImage, kernels: [NamedKernel], random: RandomFilters?, stride: Size2D, padding: Padding,
          dilation: Size2D, activation: Activation, threads: Int) throws(ShapeError) {
         (width, height, channels) = (image.width, image.height, image.channels)
+        isFloatmap = image.kind == .floatmap
         let pixels = width * height
         let interleaved = image.unitValues, channels = image.channels
         let planes = channels == 1 ? interleaved : (0..<channels).flatMap { c in (0..<pixels).map { interleaved[$0 * channels + c] } }
@@ -115,7 +120,7 @@ public struct FeatureMaps: Sendable {
                 name: name, width: geometry.width.output, height: geometry.height.output, values: values,
                 minimum: minimum, maximum: maximum, mean: sum / Double(plane),
                 kernel: (weight.shape[1], weight.shape[2], weight.shape[3], kernel),
-                geometry: geometry, isSigned: signedOutput && kernel.contains { $0 < 0 })
+                geometry: geometry, activation: activation, isSigned: signedOutput && kernel.contains { $0 < 0 })
         }
     }
 }
