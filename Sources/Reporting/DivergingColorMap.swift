@@ -40,13 +40,41 @@ public enum DivergingColorMap {
     }
 
     /// The |v| below which `percentile` percent of the values lie (nearest rank), or the
-    /// largest |v| at 100; at least the smallest positive Float, so it can divide.
+    /// largest |v| at 100; at least the smallest positive Float, so it can divide. Found by
+    /// selection (Hoare's quickselect, median-of-three pivots), not by sorting: linear time
+    /// on a map of millions of values.
     public static func limit(_ values: [Float], percentile: Double = 100) -> Float {
-        let magnitudes = values.filter { !$0.isNaN }.map(abs).sorted()
+        var magnitudes = values.compactMap { $0.isNaN ? nil : abs($0) }
         guard !magnitudes.isEmpty else { return 1 }
         let rank = Int((percentile / 100 * Double(magnitudes.count)).rounded(.up)) - 1
-        let limit = magnitudes[min(max(rank, 0), magnitudes.count - 1)]
+        let limit = select(min(max(rank, 0), magnitudes.count - 1), in: &magnitudes)
         return limit.isFinite ? max(limit, .leastNormalMagnitude) : .greatestFiniteMagnitude
+    }
+
+    /// The value that would be at `rank` if `values` were sorted ascending; `values` is
+    /// reordered on the way.
+    static func select(_ rank: Int, in values: inout [Float]) -> Float {
+        var (low, high) = (0, values.count - 1)
+        while low < high {
+            // The median of the first, middle and last as the pivot: sorted or constant runs
+            // (a flat region of a map) stay linear.
+            let middle = low + (high - low) / 2
+            let pivot = max(min(values[low], values[middle]), min(max(values[low], values[middle]), values[high]))
+            var (i, j) = (low, high)
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Now values[low...j] ≤ pivot ≤ values[i...high], and values strictly between j
+            // and i equal the pivot.
+            if rank <= j { high = j } else if rank >= i { low = i } else { return values[rank] }
+        }
+        return values[rank]
     }
 
     /// A colour bar from −limit to +limit, `width` × `height` RGB pixels, blue at the left.

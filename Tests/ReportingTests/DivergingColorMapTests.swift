@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Reporting
@@ -44,6 +45,27 @@ struct DivergingColorMapTests {
         let bar = DivergingColorMap.bar(width: 4, height: 2)
         #expect(bar.count == 4 * 2 * 3 && Array(bar[0..<12]) == Array(bar[12..<24]))
         #expect(bar[2] > bar[0] && bar[9] > bar[11])  // blue first, red last
+    }
+
+    @Test("the limit is found by selection: the same value as sorting at every rank, on random, constant, sorted and few-valued maps")
+    func selection() {
+        var generator = SeededGenerator(seed: 11)
+        let cases: [[Float]] = [
+            (0..<1000).map { _ in Float.random(in: -5...5, using: &generator) },
+            [Float](repeating: 0.25, count: 300),
+            (0..<500).map(Float.init),
+            (0..<500).map { Float(499 - $0) },
+            (0..<777).map { _ in Float(Int.random(in: 0...3, using: &generator)) },
+            [7], [2, 1], [.infinity, 1, -.infinity, 3],
+        ]
+        for values in cases {
+            let sorted = values.map(abs).sorted()
+            for percentile in [0.0, 0.1, 1, 25, 50, 90, 99, 99.5, 100] {
+                let rank = min(max(Int((percentile / 100 * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)
+                let expected = sorted[rank].isFinite ? max(sorted[rank], .leastNormalMagnitude) : .greatestFiniteMagnitude
+                #expect(DivergingColorMap.limit(values, percentile: percentile) == expected, "\(values.count) values, \(percentile)%")
+            }
+        }
     }
 
     @Test("shrinking averages values in blocks, as the picture's fitting does")
