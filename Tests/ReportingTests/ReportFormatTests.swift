@@ -95,4 +95,39 @@ struct SVGChartTests {
         #expect(SVGChart.ticks(0, 4, logarithmic: true) == [0, 1, 2, 3, 4])
         #expect(SVGChart.ticks(0, 1, logarithmic: false) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
     }
+
+    @Test("a log axis shows at most 12 decades, those holding the most values; a linear one stops at Tukey's fences when a few values are wild")
+    func yRange() {
+        // Five runs near 1 and one that explodes to 1e38: the 12 decades around the five.
+        let steady = (0..<100).map { Double($0 % 7) * 0.05 - 0.1 }
+        let exploding = (0..<30).map { Double($0) * 1.3 }
+        let (low, high) = SVGChart.yRange(Array(repeating: steady, count: 5).flatMap { $0 } + exploding, logarithmic: true)
+        #expect(high - low == 12 && low <= -0.1 && high >= 0.2)
+        #expect(SVGChart.yRange([-2.5, 3.2], logarithmic: true) == (-3, 4))
+        // Linear: a loss that jumps to 1e20 once does not flatten 99 values in [0, 1].
+        let losses = (0..<99).map { Double($0) / 98 } + [1e20]
+        let linear = SVGChart.yRange(losses, logarithmic: false)
+        #expect(linear.low == 0 && linear.high < 3)
+        #expect(SVGChart.yRange([0, 0.5, 1], logarithmic: false) == (0, 1))
+    }
+
+    @Test("a line that leaves the range is cut with a triangle and its farthest value; events are ringed and labelled; every series has its own marker and dash")
+    func cutsEventsMarkers() {
+        let chart = SVGChart(title: "t", panels: [SVGChart.Panel(title: "p", xLabel: "x", yLabel: "y", logarithmic: true, series: [
+            SVGChart.Series(name: "steady", values: (0..<50).map { _ in 1.0 }),
+            SVGChart.Series(name: "explodes", values: (0..<50).map { $0 < 40 ? Foundation.pow(10, Double($0)) : nil }, events: [SVGChart.Event(index: 40, label: "non-finite at 41")]),
+            SVGChart.Series(name: "steady too", values: (0..<50).map { _ in 2.0 }),
+        ])])
+        let svg = chart.svg
+        #expect(svg.contains("↑ 1e+39"))
+        #expect(svg.contains(">non-finite at 41</text>"))
+        #expect(svg.components(separatedBy: "stroke-dasharray=\"7 3\"").count - 1 >= 2)  // the second series' line and legend
+        #expect(svg.contains("<rect x=") && svg.contains("<polygon"))  // square and triangle markers
+        // The legend is under the plot: every legend text lies below the frame's bottom (36 + 40 + 290).
+        for name in ["steady", "explodes", "steady too"] {
+            let text = svg.range(of: #"y="[0-9.]+">"# + name + "<", options: .regularExpression).map { String(svg[$0]) }
+            let y = text.flatMap { Double($0.dropFirst(3).prefix { $0 != "\"" }) }
+            #expect((y ?? 0) > 36 + 40 + 290, "\(name)")
+        }
+    }
 }

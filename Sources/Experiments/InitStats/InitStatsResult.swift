@@ -59,15 +59,22 @@ public struct InitStatsResult: Report, Sendable {
     }
 
     public var chart: SVGChart {
-        let series = { (values: (InitStatsExperiment.Run) -> [Double?]) in
+        // The events belong to the outputs' panel: where each run exploded (10⁶ × the input's
+        // std), became non-finite, or vanished (10⁻⁶ × the input's std).
+        func events(_ run: InitStatsExperiment.Run) -> [SVGChart.Event] {
+            [(run.explodedAt, "exploded"), (run.nonfiniteAt, "non-finite"), (run.vanishedAt, "vanished")].compactMap { layer, label in
+                layer.flatMap { layer in run.layers.firstIndex(of: layer) }.map { SVGChart.Event(index: $0, label: "\(label) at \(run.layers[$0])") }
+            }
+        }
+        let series = { (values: (InitStatsExperiment.Run) -> [Double?], marked: Bool) in
             runs.map { run in
                 SVGChart.Series(name: "\(run.initializer), \(run.activation.rawValue)\(run.network == .plain ? "" : ", \(run.network.rawValue)")",
-                                values: values(run), xStep: run.network.isResidual ? 2 : 1)
+                                values: values(run), xStep: run.network.isResidual ? 2 : 1, events: marked ? events(run) : [])
             }
         }
         return SVGChart(title: "init-stats: \(experiment.depth) \(experiment.layerName), batch \(experiment.batch), seed \(experiment.seed)", panels: [
-            SVGChart.Panel(title: "std of each layer's output", xLabel: "layer", yLabel: "std (log scale)", logarithmic: true, series: series(\.std)),
-            SVGChart.Panel(title: "std of the gradient reaching each layer", xLabel: "layer", yLabel: "std (log scale)", logarithmic: true, series: series(\.gradientStd)),
+            SVGChart.Panel(title: "std of each layer's output", xLabel: "layer", yLabel: "std (log scale)", logarithmic: true, series: series(\.std, true)),
+            SVGChart.Panel(title: "std of the gradient reaching each layer", xLabel: "layer", yLabel: "std (log scale)", logarithmic: true, series: series(\.gradientStd, false)),
         ])
     }
 }

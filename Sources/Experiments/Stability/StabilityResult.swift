@@ -58,7 +58,10 @@ public struct StabilityResult: Report, Sendable {
         let series = { (values: (StabilityExperiment.Run) -> [Double?]) in
             runs.map { run in
                 let all = values(run)
-                return SVGChart.Series(name: run.variant.rawValue, values: stride(from: every - 1, to: all.count, by: every).map { all[$0] }, xStep: every)
+                // Plotted value j is step (j + 1) · every; a divergence is marked at the last plotted step before it.
+                let diverged = run.divergedAt.map { [SVGChart.Event(index: ($0 - 1) / every, label: "diverged at step \($0)")] } ?? []
+                return SVGChart.Series(name: run.variant.rawValue, values: stride(from: every - 1, to: all.count, by: every).map { all[$0] }, xStep: every,
+                                       events: diverged)
             }
         }
         return SVGChart(title: "stability: a \(experiment.depth)-layer MLP, lr \(decimal(experiment.learningRate)), seed \(experiment.seed)", panels: [
