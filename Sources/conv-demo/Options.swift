@@ -152,14 +152,19 @@ extension ParsedArguments {
 /// output for `-` (the result then going to standard error), else atomically to the file.
 /// The result is printed first, so that it is not lost when the plot cannot be written.
 func finish(_ result: some Report, chart: SVGChart, plot: String?, json: Bool) throws {
+    try finish(result, svg: { chart.svg }, plot: plot, json: json)
+}
+
+/// The same for a drawing that is not a chart: `svg` is made only when a plot is asked for.
+func finish(_ result: some Report, svg: () -> String, plot: String?, json: Bool) throws {
     guard let plot else { return printReport(result, asJSON: json) }
     if plot == "-" {
         FileHandle.standardError.write(Data(result.text.utf8))
-        print(chart.svg, terminator: "")
+        print(svg(), terminator: "")
         return
     }
     printReport(result, asJSON: json)
-    try writeAtomically(Array(chart.svg.utf8), to: plot)
+    try writeAtomically(Array(svg().utf8), to: plot)
 }
 
 /// "Samples: alexnet, lenet5, …" for a help text, wrapped into lines of at most `width`

@@ -3,7 +3,7 @@ import ConvCore
 import Experiments
 
 /// `conv-demo output-size`: the size of a convolution's output, the formula with the
-/// numbers filled in, and the pixels a stride leaves unused.
+/// numbers filled in, and the pixels a stride leaves unused; `--svg` draws them.
 struct OutputSizeCommand: Command {
     static let spec = CommandSpec(
         program: program, path: ["output-size"],
@@ -13,6 +13,10 @@ struct OutputSizeCommand: Command {
             when p = 0 and d = 1. Sizes are width × height, like a screen resolution: 1920x1080
             is 1920 wide and 1080 tall, --kernel 7x1 is 7 wide and 1 tall (PyTorch's
             kernel_size=(1, 7)); a single number N means N×N.
+
+            --svg FILE draws it: the input inside its padding, the kernel's window at the first
+            position, one stride right and one stride down (with its dilation gaps), the output,
+            and the rows and columns no window covers.
             """,
         options: [
             OptionSpec(name: "--input", valueName: "WxH", help: "Input width × height, or N for N×N.", required: true),
@@ -23,12 +27,14 @@ struct OutputSizeCommand: Command {
                 d·(k − 1) in all, the odd pixel at the bottom/right; 'valid' is 0.
                 """),
             OptionSpec(name: "--dilation", valueName: "D|DWxDH", help: "Spacing between kernel taps (default: 1)."),
+            OptionSpec(name: "--svg", valueName: "FILE", help: "Also draw the layer's arithmetic, as SVG, to FILE; '-' writes it on standard\noutput (and the results on standard error)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"input\":{…},\"output\":{\"width\",\"height\"},\n\"unused\":{\"width\",\"height\"},…}."),
         ],
         make: { try OutputSizeCommand(parsing: $0) })
 
     var geometry: OutputSize
     var json: Bool
+    var drawing: String?
 
     init(parsing arguments: ParsedArguments) throws {
         let input = try arguments.size("--input")!, kernel = try arguments.size("--kernel")!
@@ -41,9 +47,10 @@ struct OutputSizeCommand: Command {
             throw arguments.error(error.message)
         }
         json = arguments.flag("--json")
+        drawing = try arguments.plotPath()
     }
 
-    func run() {
-        printReport(geometry, asJSON: json)
+    func run() throws {
+        try finish(geometry, svg: { geometry.svg }, plot: drawing, json: json)
     }
 }
