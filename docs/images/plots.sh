@@ -1,5 +1,5 @@
 #!/bin/sh
-# Remakes the plots of docs/ (the SVG files of this folder) with the commands the pages
+# Remakes the plots and drawings of docs/ (the SVG files of this folder) with the commands the pages
 # show. Run from the repository's root after `swift build -c release`; the training runs
 # (train, sharing, weight-decay --data digits) take a few minutes. Each run's other output
 # goes to a scratch folder that is deleted afterwards.
@@ -12,6 +12,11 @@ cd "$scratch"
 cp "$images/../examples/"* . 2>/dev/null || true
 ln -s "$images/../../Samples" Samples
 plot() { name=$1; shift; echo "$name: conv-demo $*" >&2; "$bin" "$@" --svg "$images/$name.svg" > /dev/null; }
+plot arithmetic-no-padding output-size --input 5 --kernel 3
+plot arithmetic-same output-size --input 5 --kernel 3 --padding same
+plot arithmetic-stride-2 output-size --input 6 --kernel 3 --stride 2
+plot arithmetic-dilation-2 output-size --input 7 --kernel 3 --dilation 2
+plot arithmetic-alexnet output-size --input 224 --kernel 11 --stride 4 --padding 2
 plot init-stats init-stats
 plot init-stats-conv init-stats --conv
 plot init-stats-remedies init-stats --batchnorm --residual
