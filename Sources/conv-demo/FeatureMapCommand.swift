@@ -11,20 +11,24 @@ import Reporting
 struct FeatureMapCommand: Command {
     static let spec = CommandSpec(
         program: program, path: ["featuremap"],
-        abstract: "Apply kernels to an image and write the feature maps: PFM, PGM, a contact sheet, an HTML page.",
+        abstract: "Apply kernels to an image and write the feature maps: PFM, PGM, PNG, a contact sheet, an HTML page.",
         discussion: """
-            With no IMAGE, a photograph from Samples/ (camera.pgm). With no --kernel and no --random,
+            IMAGE is a PNG or a Netpbm file (told by its first bytes; a PNG's alpha is dropped). With
+            no IMAGE, a photograph from Samples/ (camera.pgm). With no --kernel and no --random,
             the standard bank: \(KernelBank.names.joined(separator: ", ")).
             Values are sample / maxval in [0, 1] (PBM: black 0, white 1; PFM: as stored). Named 2-D
             kernels see a colour image's BT.709 luma; random filters see its 3 channels. Maps are
             computed by Conv2D (im2col + GEMM), cross-correlation as in PyTorch; with the defaults
             (stride 1, padding 0) a 3×3 kernel on W×H gives (W−2)×(H−2). Sizes are width × height.
-            Writes into DIR: NAME.pfm (exact floats) and NAME.pgm (signed maps with 0 at mid-gray,
-            others stretched min–max) for each map, sheet.pgm and index.html. DIR appears whole or not
+            A map is signed when its kernel has a negative weight (and the activation can be negative).
+            Writes into DIR, for each map: NAME.pfm (exact floats), NAME.png (signed maps blue below 0,
+            white at 0, red above, clipped at --clip; others gray, stretched min–max) and NAME.pgm
+            (signed maps with 0 at mid-gray); the contact sheet, sheet.ppm and sheet.png; and
+            index.html, where pointing at a pixel shows the sum that made it. DIR appears whole or not
             at all: a failed or interrupted run leaves nothing behind, and a second run replaces the
             first run's DIR as a whole. A DIR holding files that featuremap did not write is refused.
             """,
-        arguments: [ArgumentSpec(name: "image", help: "A PBM, PGM, PPM or PFM file (default: Samples/camera.pgm).")],
+        arguments: [ArgumentSpec(name: "image", help: "A PNG, PBM, PGM, PPM or PFM file (default: Samples/camera.pgm).")],
         options: [
             OptionSpec(name: "--kernel", valueName: "NAME|FILE", help: "A kernel of the bank, or a file of kernels (see docs/feature-maps.md);\nrepeat for more.", repeatable: true),
             OptionSpec(name: "--random", valueName: "N", help: "N filters drawn at random, 1…256."),
@@ -37,14 +41,14 @@ struct FeatureMapCommand: Command {
             OptionSpec(name: "--dilation", valueName: "D|DWxDH", help: "Spacing between kernel taps (default: 1)."),
             OptionSpec(name: "--weights", valueName: "CHECKPOINT", help: "Apply the kernels a network learned (a safetensors file of train --save)\ninstead of the bank's."),
             OptionSpec(name: "--layer", valueName: "N", help: "With --weights: which convolution's kernels, from 1 (default: 1)."),
-            OptionSpec(name: "--clip", valueName: "PERCENT", help: "The page colours a signed map from −L to +L, L this percentile of |v|\n(default: 99.5; 100 for the largest |v|)."),
+            OptionSpec(name: "--clip", valueName: "PERCENT", help: "Signed maps are coloured from −L to +L, L this percentile of |v|\n(default: 99.5; 100 for the largest |v|)."),
             OptionSpec(name: "--activation", valueName: "NAME", help: "Applied to every map: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")) (default: none)."),
             OptionSpec(name: "--image", valueName: "N", help: "Which image of a multi-image file, counting from 0 as pamfile does (default: 0)."),
             OptionSpec(name: "--pixel-limit", valueName: "N", help: "Refuse images of more pixels than this (default: 268435456, 2^28)."),
             OptionSpec(name: "--out", valueName: "DIR", help: "Where to write the files (default: featuremaps)."),
             .memoryLimit,
             .threads("Threads for the convolution, 1…256 (default: all cores)."),
-            OptionSpec(name: "--json", help: "Print one JSON document: {\"input\":{…},\"maps\":[{\"name\",\"width\",\"height\",\"min\",\n\"max\",\"mean\",\"pfm\",\"pgm\"}],\"sheet\",\"html\"}."),
+            OptionSpec(name: "--json", help: "Print one JSON document: {\"image\",\"format\",\"omitted\",\"input\":{…},\"maps\":[{\"name\",\n\"width\",\"height\",\"min\",\"max\",\"mean\",\"signed\",\"pfm\",\"pgm\",\"png\"}],\"sheet\":[…],\"html\"}."),
         ],
         make: { try FeatureMapCommand(parsing: $0) })
 
