@@ -17,12 +17,15 @@ extension Conv2D {
     /// The values do not depend on `threads`: tiles are cut by workspace size alone, the
     /// weight gradient is summed in chunks of images fixed by the batch and the weight's
     /// size, and the chunks' sums are added in order (`Lowering.partialSumsLimitBytes`).
+    /// With `direct` and `depthwise` (the layer's choice unless `algorithm` says), the
+    /// same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
     /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
     /// gradient returned for it is an empty tensor: a network's first layer needs only its
     /// parameters'.
     /// - Throws: `ShapeError` when the input does not fit the layer or the output
     ///   gradient is not the shape of the output.
-    public func backward(input: Tensor, outputGradient: Tensor, threads: Int? = nil, inputGradient needsInput: Bool = true) throws(ShapeError) -> Gradients {
+    public func backward(input: Tensor, outputGradient: Tensor, threads: Int? = nil, inputGradient needsInput: Bool = true,
+                         algorithm: ConvAlgorithm? = nil) throws(ShapeError) -> Gradients {
         let (batch, geometry) = try check(input)
         let outputShape = [batch, outChannels, geometry.height.output, geometry.width.output]
         guard outputGradient.shape == outputShape else {
@@ -30,7 +33,21 @@ extension Conv2D {
         }
         var inputGradient = try Tensor(shape: needsInput ? input.shape : [0])
         var weightGradient = try Tensor(shape: weight.shape)
-        if batch > 0 {
+        let algorithm = algorithm ?? self.algorithm(for: geometry.input).algorithm
+        if batch > 0 && algorithm != .gemm {
+            let lowering = DirectLowering(self, geometry, algorithm: algorithm)
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    outputGradient.withUnsafeBufferPointer { dy in
+                        inputGradient.withUnsafeMutableBufferPointer { dx in
+                            weightGradient.withUnsafeMutableBufferPointer { dw in
+                                lowering.backward(batch: batch, x, w, dy, needsInput ? dx : nil, dw, threads: threads ?? availableCores)
+                            }
+                        }
+                    }
+                }
+            }
+        } else if batch > 0 {
             let lowering = Lowering(self, geometry)
             let plan = lowering.plan(batch: batch, threads: threads ?? availableCores, splitForThreads: false)
             input.withUnsafeBufferPointer { x in

@@ -3,21 +3,37 @@ import GEMM
 extension Conv2D {
     /// The forward pass: input [N, inChannels, H, W] → output [N, outChannels, Hout, Wout].
     ///
-    /// For each image, group and tile of output positions: im2col, then one GEMM
+    /// With `gemm`, for each image, group and tile of output positions: im2col, then one GEMM
     ///
     ///     out[group's channels, tile] = weight[group] (O/G × C/G·kh·kw) · columns (C/G·kh·kw × tile)
     ///
     /// and the bias added per channel. A 1×1 kernel with stride 1 and no padding skips
-    /// im2col: the input plane already is the column matrix.
-    /// - Parameter threads: at most this many threads (default: every available core);
-    ///   the values do not depend on it.
+    /// im2col: the input plane already is the column matrix. With `direct` or `depthwise`,
+    /// the definition vectorized along each output row (`DirectLowering`).
+    /// - Parameters:
+    ///   - threads: at most this many threads (default: every available core); the
+    ///     values do not depend on it.
+    ///   - algorithm: how to compute it (default: the layer's choice, `algorithm(for:)`).
     /// - Throws: `ShapeError` when the input is not [N, inChannels, H, W], the kernel does
     ///   not fit in the padded input, or the output would hold more values than an `Int`
     ///   can count.
-    public func callAsFunction(_ input: Tensor, threads: Int? = nil) throws(ShapeError) -> Tensor {
+    public func callAsFunction(_ input: Tensor, threads: Int? = nil, algorithm: ConvAlgorithm? = nil) throws(ShapeError) -> Tensor {
         let (batch, geometry) = try check(input)
         let outputShape = [batch, outChannels, geometry.height.output, geometry.width.output]
         guard batch > 0 else { return try Tensor(shape: outputShape) }
+        let algorithm = algorithm ?? self.algorithm(for: geometry.input).algorithm
+        if algorithm != .gemm {
+            let lowering = DirectLowering(self, geometry, algorithm: algorithm)
+            return try Tensor(shape: outputShape) { output in
+                input.withUnsafeBufferPointer { x in
+                    weight.withUnsafeBufferPointer { w in
+                        (bias?.scalars ?? []).withUnsafeBufferPointer { b in
+                            lowering.forward(batch: batch, x, w, b.isEmpty ? nil : b, output, threads: threads ?? availableCores)
+                        }
+                    }
+                }
+            }
+        }
         let lowering = Lowering(self, geometry)
         let plan = lowering.plan(batch: batch, threads: threads ?? availableCores, splitForThreads: true)
         return try Tensor(shape: outputShape) { output in

@@ -1,21 +1,26 @@
 import ArgumentParsing
+import ConvCore
 import Experiments
 
-/// `conv-demo bench conv`: Conv2D forward (im2col + SGEMM) on typical layers, against the
-/// direct seven-loop convolution.
+/// `conv-demo bench conv`: Conv2D forward on typical layers, each with its algorithm,
+/// against the seven-loop definition.
 struct BenchConvCommand: Command {
     static let spec = CommandSpec(
         program: program, path: ["bench", "conv"],
-        abstract: "Time Conv2D forward (im2col + SGEMM) on typical layers, against the direct loop.",
+        abstract: "Time Conv2D forward on typical layers, against the seven-loop definition.",
         discussion: """
             GFLOP/s = 2·MACs / seconds (MACs exclude the bias), the best of several runs after a
-            warm-up, on 1 thread and on --threads threads. The direct seven-loop convolution is
-            timed on a smaller input of the same layer (1/4 of each side) for the speed-up.
+            warm-up, on 1 thread and on --threads threads. Each layer runs with the algorithm it
+            chooses from its shape (gemm: im2col + SGEMM; direct: few input channels;
+            depthwise: one input channel per group) unless --algorithm forces one. The
+            seven-loop definition is timed on a smaller input of the same layer (1/4 of each
+            side) for the speed-up.
             Time a release build: swift run -c release conv-demo bench conv
             """,
         options: [
             .threads("Threads for the parallel runs, 1…256 (default: all cores)."),
-            OptionSpec(name: "--json", help: "Print one JSON document: {\"conv\":[{\"name\",\"threads\",\"ms\",\"gflops\",\n\"direct_gflops\",\"speedup\"}]}."),
+            OptionSpec(name: "--algorithm", valueName: "NAME", help: "Compute every layer with \(ConvAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))\n(default: each layer's choice)."),
+            OptionSpec(name: "--json", help: "Print one JSON document: {\"conv\":[{\"name\",\"algorithm\",\"threads\",\"ms\",\n\"gflops\",\"definition_gflops\",\"speedup\"}]}."),
         ],
         make: { try BenchConvCommand(parsing: $0) })
 
@@ -24,6 +29,7 @@ struct BenchConvCommand: Command {
 
     init(parsing arguments: ParsedArguments) throws {
         benchmark.threads = try arguments.threads() ?? benchmark.threads
+        benchmark.algorithm = try arguments.choice("--algorithm", from: ConvAlgorithm.allCases.map(\.rawValue)).flatMap(ConvAlgorithm.init)
         json = arguments.flag("--json")
     }
 

@@ -37,18 +37,18 @@ struct Conv2DTests {
         let absolute = try Conv2D(weight: conv.weight.magnitude, bias: conv.bias?.magnitude, stride: conv.stride,
                                   padding: conv.padding, dilation: conv.dilation, groups: conv.groups)
         let taps = Float(conv.weight.shape.dropFirst().reduce(1, *) + 2)
-        return try directConvolution(absolute, input.magnitude).scalars.map { 2 * taps * .ulpOfOne * $0 + 1e-6 }
+        return try convolutionByDefinition(absolute, input.magnitude).scalars.map { 2 * taps * .ulpOfOne * $0 + 1e-6 }
     }
 
-    @Test("im2col + GEMM equals the seven-loop definition on 300 random layers")
-    func matchesDirectConvolution() throws {
+    @Test("every algorithm equals the seven-loop definition on 300 random layers", arguments: ConvAlgorithm.allCases)
+    func matchesDefinition(algorithm: ConvAlgorithm) throws {
         var random = SeededGenerator(seed: 2024)
         for trial in 0..<300 {
             let (conv, input) = try Self.randomCase(&random)
-            let expected = try directConvolution(conv, input)
-            let actual = try conv(input, threads: 1 + trial % 3)
+            let expected = try convolutionByDefinition(conv, input)
+            let actual = try conv(input, threads: 1 + trial % 3, algorithm: algorithm)
             expectClose(actual, expected, tolerance: try Self.tolerance(conv, input),
-                        "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups) input \(input.shape)")
+                        "\(algorithm) trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups) input \(input.shape)")
         }
     }
 
@@ -102,25 +102,25 @@ struct Conv2DTests {
         #expect(try conv(input).scalars == [21, 32, 3])
     }
 
-    @Test("all three gradients agree with finite differences on random layers")
-    func gradientsMatchFiniteDifferences() throws {
+    @Test("all three gradients agree with finite differences on random layers, for every algorithm", arguments: ConvAlgorithm.allCases)
+    func gradientsMatchFiniteDifferences(algorithm: ConvAlgorithm) throws {
         var random = SeededGenerator(seed: 77)
         for trial in 0..<40 {
             let (conv, input) = try Self.randomCase(&random)
-            try expectGradientsMatchFiniteDifferences(conv, input, threads: 1 + trial % 2, samples: 12, random: &random,
-                "trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)")
+            try expectGradientsMatchFiniteDifferences(conv, input, threads: 1 + trial % 2, algorithm: algorithm, samples: 12, random: &random,
+                "\(algorithm) trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)")
         }
     }
 
     /// Checks ∂L/∂input, ∂L/∂weight and ∂L/∂bias of L = Σ dy · conv(x), for a random dy,
     /// against finite differences at `samples` coordinates of each.
     private func expectGradientsMatchFiniteDifferences(
-        _ conv: Conv2D, _ input: Tensor, threads: Int = 1, samples: Int, random: inout SeededGenerator, _ comment: String,
+        _ conv: Conv2D, _ input: Tensor, threads: Int = 1, algorithm: ConvAlgorithm? = nil, samples: Int, random: inout SeededGenerator, _ comment: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let outputGradient = try random.tensor(try conv(input).shape)
-        let gradients = try conv.backward(input: input, outputGradient: outputGradient, threads: threads)
-        func loss(_ layer: Conv2D, _ x: Tensor) throws -> Double { dot(try layer(x), outputGradient) }
+        let gradients = try conv.backward(input: input, outputGradient: outputGradient, threads: threads, algorithm: algorithm)
+        func loss(_ layer: Conv2D, _ x: Tensor) throws -> Double { dot(try layer(x, algorithm: algorithm), outputGradient) }
         try expectNumericGradient(gradients.input, of: input, loss: { try loss(conv, $0) }, step: 1, tolerance: 1e-3, samples: samples, random: &random,
                            "\(comment), input", sourceLocation: sourceLocation)
         try expectNumericGradient(gradients.weight, of: conv.weight, loss: { w in try loss(conv.replacing(parameter: 0, with: w), input) },
@@ -158,7 +158,7 @@ struct Conv2DTests {
         #expect(3136 * 400 * 4 > LoweringPlan.targetWorkspaceBytes)
         #expect(plan.tilesPerImage > 1)
         #expect(plan.tilesPerImage * plan.tilePositions >= 400)
-        let expected = try directConvolution(conv, input)
+        let expected = try convolutionByDefinition(conv, input)
         let tolerance = try Self.tolerance(conv, input)
         for threads in [1, 2, 3] {
             expectClose(try conv(input, threads: threads), expected, tolerance: tolerance, "threads \(threads)")
@@ -166,15 +166,15 @@ struct Conv2DTests {
         try expectGradientsMatchFiniteDifferences(conv, input, samples: 8, random: &random, "tiled")
     }
 
-    @Test("the forward and backward values do not depend on the thread count")
-    func threadCountInvariance() throws {
+    @Test("the forward and backward values do not depend on the thread count, for every algorithm", arguments: ConvAlgorithm.allCases)
+    func threadCountInvariance(algorithm: ConvAlgorithm) throws {
         var random = SeededGenerator(seed: 31)
         let conv = try Conv2D(weight: random.tensor([8, 3, 3, 3]), bias: random.tensor([8]), padding: .same)
         let input = try random.tensor([2, 3, 40, 50])
-        let outputs = try [1, 2, 4].map { try conv(input, threads: $0) }
+        let outputs = try [1, 2, 4].map { try conv(input, threads: $0, algorithm: algorithm) }
         #expect(outputs.allSatisfy { $0 == outputs[0] })
         let outputGradient = try random.tensor(outputs[0].shape)
-        let gradients = try [1, 2, 4].map { try conv.backward(input: input, outputGradient: outputGradient, threads: $0) }
+        let gradients = try [1, 2, 4].map { try conv.backward(input: input, outputGradient: outputGradient, threads: $0, algorithm: algorithm) }
         #expect(gradients.allSatisfy { $0.input == gradients[0].input && $0.weight == gradients[0].weight })
     }
 
@@ -223,7 +223,7 @@ struct Conv2DTests {
         let conv = try Conv2D(weight: random.tensor([5, 4, 1, 1]), bias: random.tensor([5]))
         let input = try random.tensor([2, 4, 6, 7])
         #expect(Lowering(conv, try conv.geometry(for: Size2D(height: 6, width: 7))).isPointwise)
-        expectClose(try conv(input), try directConvolution(conv, input), tolerance: try Self.tolerance(conv, input), "pointwise")
+        expectClose(try conv(input), try convolutionByDefinition(conv, input), tolerance: try Self.tolerance(conv, input), "pointwise")
         try expectGradientsMatchFiniteDifferences(conv, input, samples: 10, random: &random, "pointwise")
     }
 
@@ -253,18 +253,18 @@ struct Conv2DTests {
 }
 
 struct Conv2DBackwardThreadsTests {
-    @Test("the backward pass gives the same bits on 1, 2 and 5 threads: the weight gradient is summed in fixed chunks of images")
-    func sameBits() throws {
+    @Test("the backward pass gives the same bits on 1, 2 and 5 threads: the weight gradient is summed in fixed chunks", arguments: ConvAlgorithm.allCases)
+    func sameBits(algorithm: ConvAlgorithm) throws {
         var random = SeededGenerator(seed: 8)
         let conv = try Conv2D(weight: try random.tensor([6, 3, 3, 3]), bias: try random.tensor([6]), padding: .explicit(Size2D(1)))
         let input = try random.tensor([9, 3, 12, 10])
         let upstream = try random.tensor([9, 6, 12, 10])
-        let one = try conv.backward(input: input, outputGradient: upstream, threads: 1)
+        let one = try conv.backward(input: input, outputGradient: upstream, threads: 1, algorithm: algorithm)
         for threads in [2, 5] {
-            let many = try conv.backward(input: input, outputGradient: upstream, threads: threads)
-            #expect(many.weight == one.weight && many.input == one.input && many.bias == one.bias, "\(threads) threads")
+            let many = try conv.backward(input: input, outputGradient: upstream, threads: threads, algorithm: algorithm)
+            #expect(many.weight == one.weight && many.input == one.input && many.bias == one.bias, "\(algorithm), \(threads) threads")
         }
-        let parametersOnly = try conv.backward(input: input, outputGradient: upstream, threads: 2, inputGradient: false)
+        let parametersOnly = try conv.backward(input: input, outputGradient: upstream, threads: 2, inputGradient: false, algorithm: algorithm)
         #expect(parametersOnly.weight == one.weight && parametersOnly.input.count == 0)
     }
 }

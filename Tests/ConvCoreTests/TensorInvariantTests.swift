@@ -245,7 +245,7 @@ struct TensorInvariantTests {
         #expect(throws: ShapeError("a convolution input is [N, 2, H, W] for this layer; got [1, 6, 5, 5]")) {
             try conv.backward(input: Tensor(shape: [1, 6, 5, 5]), outputGradient: Tensor(shape: [1, 4, 3, 3]))
         }
-        #expect(throws: ShapeError("a convolution input is [N, 2, H, W] for this layer; got [1, 6, 5, 5]")) { try directConvolution(conv, Tensor(shape: [1, 6, 5, 5])) }
+        #expect(throws: ShapeError("a convolution input is [N, 2, H, W] for this layer; got [1, 6, 5, 5]")) { try convolutionByDefinition(conv, Tensor(shape: [1, 6, 5, 5])) }
         #expect(throws: ShapeError("groups 3 must be at least 1 and divide the 4 output channels")) { try Conv2D(weight: Tensor(shape: [4, 1, 3, 3]), groups: 3) }
         #expect(try conv(Tensor(shape: [1, 2, 5, 5])).shape == [1, 4, 3, 3])
     }
@@ -270,7 +270,7 @@ struct TensorInvariantTests {
                 #expect(gradients.weight == (try Tensor(shape: weightShape)), "∂L/∂weight: a sum of no terms")
                 #expect(gradients.bias == (try Tensor(shape: [weightShape[0]])), "∂L/∂bias: a sum of no terms")
             }
-            #expect(try directConvolution(conv, x).shape == output)
+            #expect(try convolutionByDefinition(conv, x).shape == output)
             var wrong = output
             wrong[3] += 1
             #expect(throws: ShapeError("the output gradient has shape \(wrong); this layer's output is \(output)")) {
@@ -326,7 +326,7 @@ struct TensorInvariantTests {
         let tooMany = ShapeError("a tensor of shape [1, 4, 2147483647, 2147483647] would hold more values than an Int can count")
         #expect(try wide.geometry(for: Size2D(1)).positions == 2_147_483_647 * 2_147_483_647)
         #expect(throws: tooMany) { try wide(input) }
-        #expect(throws: tooMany) { try directConvolution(wide, input) }
+        #expect(throws: tooMany) { try convolutionByDefinition(wide, input) }
         #expect(throws: ShapeError("the output gradient has shape [1, 4, 1, 1]; this layer's output is [1, 4, 2147483647, 2147483647]")) {
             try wide.backward(input: input, outputGradient: Tensor(shape: [1, 4, 1, 1]))
         }

@@ -120,7 +120,7 @@ struct FeatureMapsTests {
         }
         var random = SeededGenerator(seed: 7)
         let weight = try Initializer.kaimingNormal(.relu).tensor([2, 1, 3, 3], using: &random)
-        let expected = Activation.relu.forward(try directConvolution(try Conv2D(weight: weight), try Tensor(shape: [1, 1, 8, 8], scalars: image.unitValues)))
+        let expected = Activation.relu.forward(try convolutionByDefinition(try Conv2D(weight: weight), try Tensor(shape: [1, 1, 8, 8], scalars: image.unitValues)))
         let seven = try maps(7)
         #expect(seven.maps.map(\.name) == ["random-1", "random-2"])
         #expect(seven.maps.flatMap(\.kernel.weights) == weight.scalars)

@@ -5,11 +5,13 @@ import Netpbm
 import Reporting
 import SeededRandom
 
-/// `bench conv`: Conv2D forward (im2col + SGEMM) on typical layers, against the direct
-/// seven-loop convolution.
+/// `bench conv`: Conv2D forward on typical layers, each with the algorithm the layer
+/// chooses (or the one forced), against the seven-loop definition.
 public struct ConvBenchmark: Sendable {
     /// At most this many threads (default: every core the process may run on).
     public var threads = availableCores
+    /// The algorithm every layer is computed with (default: each layer's own choice).
+    public var algorithm: ConvAlgorithm?
 
     public init() {}
 
@@ -60,7 +62,7 @@ public struct ConvBenchmark: Sendable {
         return Case(name: "featuremap-bank-1080p", conv: conv, input: try Tensor(shape: [1, 1, 1080, 1920], scalars: pixels), filters: "11 × 3×3 bank")
     }
 
-    /// Times every layer on 1 thread and on `threads`, and the direct loop on a smaller input.
+    /// Times every layer on 1 thread and on `threads`, and the definition on a smaller input.
     public func run(progress: (String) -> Void) throws(ShapeError) -> ConvBenchmarkResult {
         let threadCounts = threads > 1 ? [1, threads] : [1]
         var rows: [ConvTiming] = []
@@ -68,16 +70,17 @@ public struct ConvBenchmark: Sendable {
             let (conv, input) = (layer.conv, layer.input)
             let flops = 2 * Double(try macs(conv, input.shape))
 
-            progress("timing the direct loop on a small \(layer.name)…")
+            progress("timing the definition on a small \(layer.name)…")
             let small = try Tensor(shape: [1, input.shape[1], input.shape[2] / 4, input.shape[3] / 4], repeating: 0.5)
-            let directSeconds = bestTime(minimumRuns: 1, budget: 0.2) { _ = try? directConvolution(conv, small) }
-            let directGFLOPS = 2 * Double(try macs(conv, small.shape)) / directSeconds / 1e9
+            let definitionSeconds = bestTime(minimumRuns: 1, budget: 0.2) { _ = try? convolutionByDefinition(conv, small) }
+            let definitionGFLOPS = 2 * Double(try macs(conv, small.shape)) / definitionSeconds / 1e9
+            let algorithm = algorithm ?? conv.algorithm(for: Size2D(height: input.shape[2], width: input.shape[3])).algorithm
 
             for threads in threadCounts {
                 progress("timing \(layer.name) on \(threads) thread\(threads > 1 ? "s" : "")…")
-                let seconds = bestTime { _ = try? conv(input, threads: threads) }
-                rows.append(ConvTiming(name: layer.name, input: input.shape, filters: layer.filters, threads: threads,
-                                       seconds: seconds, gflops: flops / seconds / 1e9, directGFLOPS: directGFLOPS))
+                let seconds = bestTime { _ = try? conv(input, threads: threads, algorithm: algorithm) }
+                rows.append(ConvTiming(name: layer.name, input: input.shape, filters: layer.filters, algorithm: algorithm, threads: threads,
+                                       seconds: seconds, gflops: flops / seconds / 1e9, definitionGFLOPS: definitionGFLOPS))
             }
         }
         return ConvBenchmarkResult(rows: rows)
@@ -97,13 +100,15 @@ public struct ConvTiming: Sendable {
     public var input: [Int]
     /// What the filters are: "64 × 3×3", "11 × 3×3 bank".
     public var filters: String
+    /// How the layer was computed.
+    public var algorithm: ConvAlgorithm
     public var threads: Int
     /// The best time of several runs.
     public var seconds: Double
     /// 2·MACs over the seconds.
     public var gflops: Double
     /// The seven-loop definition's GFLOP/s on the same layer with a quarter of each side.
-    public var directGFLOPS: Double
+    public var definitionGFLOPS: Double
 }
 
 /// What `bench conv` measured: a timing per layer and thread count, in that order.
@@ -111,16 +116,18 @@ public struct ConvBenchmarkResult: Report, Sendable {
     public let rows: [ConvTiming]
 
     public var text: String {
-        var table = TextTable([("layer", .left), ("input W×H×C", .right), ("filters", .right), ("threads", .right),
-                               ("ms", .right), ("GFLOP/s", .right), ("direct GFLOP/s", .right), ("speed-up", .right)])
+        var table = TextTable([("layer", .left), ("input W×H×C", .right), ("filters", .right), ("algorithm", .left), ("threads", .right),
+                               ("ms", .right), ("GFLOP/s", .right), ("definition GFLOP/s", .right), ("speed-up", .right)])
         for row in rows {
             let (n, c, h, w) = (row.input[0], row.input[1], row.input[2], row.input[3])
-            table.append([row.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), row.filters, "\(row.threads)", fixed(row.seconds * 1000, 2),
-                          fixed(row.gflops, 1), fixed(row.directGFLOPS, 2), "\(fixed(row.gflops / row.directGFLOPS, 0))×"])
+            table.append([row.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), row.filters, row.algorithm.rawValue, "\(row.threads)",
+                          fixed(row.seconds * 1000, 2), fixed(row.gflops, 1), fixed(row.definitionGFLOPS, 2),
+                          "\(fixed(row.gflops / row.definitionGFLOPS, 0))×"])
         }
         return """
-            Conv2D forward, im2col + SGEMM: GFLOP/s = 2·MACs / best time (MACs exclude the bias)
-            direct: the seven-loop definition on the same layer with 1/4 of each side, 1 thread
+            Conv2D forward: GFLOP/s = 2·MACs / best time (MACs exclude the bias)
+            algorithm: gemm (im2col + SGEMM), direct or depthwise, the layer's choice unless --algorithm says
+            definition: the seven-loop definition on the same layer with 1/4 of each side, 1 thread
 
             \(table.rendered())
             """
@@ -129,9 +136,10 @@ public struct ConvBenchmarkResult: Report, Sendable {
     public var json: JSON {
         .object([("conv", .array(rows.map { row in
             .object([
-                ("name", .string(row.name)), ("threads", .int(row.threads)), ("ms", .number(rounded(row.seconds * 1000))),
-                ("gflops", .number(rounded(row.gflops))), ("direct_gflops", .number(rounded(row.directGFLOPS))),
-                ("speedup", .number(rounded(row.gflops / row.directGFLOPS))),
+                ("name", .string(row.name)), ("algorithm", .string(row.algorithm.rawValue)), ("threads", .int(row.threads)),
+                ("ms", .number(rounded(row.seconds * 1000))), ("gflops", .number(rounded(row.gflops))),
+                ("definition_gflops", .number(rounded(row.definitionGFLOPS))),
+                ("speedup", .number(rounded(row.gflops / row.definitionGFLOPS))),
             ])
         }))])
     }

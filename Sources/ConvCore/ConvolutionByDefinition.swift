@@ -2,7 +2,7 @@
 /// GEMM. Slow and obviously correct, it is the oracle `Conv2D`'s tests compare with and
 /// the baseline its benchmark measures against. Same semantics, same result up to
 /// rounding: taps summed in order (c, i, j), then the bias added.
-public func directConvolution(_ conv: Conv2D, _ input: Tensor) throws(ShapeError) -> Tensor {
+public func convolutionByDefinition(_ conv: Conv2D, _ input: Tensor) throws(ShapeError) -> Tensor {
     let (batch, geometry) = try conv.check(input)
     let (h, w) = (geometry.height, geometry.width)
     let outPerGroup = conv.outChannels / conv.groups

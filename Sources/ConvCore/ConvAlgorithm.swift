@@ -1,0 +1,59 @@
+/// How `Conv2D` computes a layer, chosen from the layer's shape, as cuDNN and oneDNN
+/// choose among their algorithms. Every algorithm computes the same convolution (the
+/// seven-loop definition, `convolutionByDefinition`) up to rounding; they differ in
+/// which layers they are fast for.
+public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// im2col + one GEMM per image, group and tile: the general path, at its best when
+    /// each output sums many inputs (channels × taps), as in a network's middle layers.
+    case gemm
+    /// Straight from the definition, vectorized along the output row (`DirectLowering`):
+    /// for layers with few input channels (a gray or RGB first layer), whose 9- to
+    /// 150-deep products leave a GEMM little to do for each column im2col writes.
+    case direct
+    /// The direct loop one channel at a time, for `groups == inChannels`: each channel
+    /// has its own kernel, which the GEMM would see as a one-row matrix.
+    case depthwise
+
+    public var description: String { rawValue }
+
+    /// Input channels per group up to which `direct` is chosen over `gemm`.
+    public static let directInputChannels = 4
+    /// Above this much scratch per thread (the gathered rows of very wide images),
+    /// `direct` and `depthwise` give way to `gemm`, whose tiles bound their workspace.
+    static let directWorkspaceLimitBytes = 8 << 20
+}
+
+extension Conv2D {
+    /// The algorithm this layer uses on an input of the given size, and why:
+    ///
+    /// - `depthwise` when every group has one input channel (`groups == inChannels > 1`);
+    /// - `direct` when a group has at most `ConvAlgorithm.directInputChannels` input
+    ///   channels and the kernel is larger than 1×1;
+    /// - `gemm` otherwise: a 1×1 kernel (its GEMM needs no im2col) and many input
+    ///   channels, or a row too wide for the direct loop's scratch.
+    public func algorithm(for input: Size2D) -> (algorithm: ConvAlgorithm, reason: String) {
+        let inPerGroup = inChannels / groups
+        let kernel = kernelSize
+        if let geometry = try? geometry(for: input),
+           DirectLowering.workspaceBytes(geometry: geometry, inPerGroup: inPerGroup) > ConvAlgorithm.directWorkspaceLimitBytes {
+            return (.gemm, "rows too wide for the direct loop's scratch")
+        }
+        if inPerGroup == 1 && groups > 1 {
+            return (.depthwise, "one input channel per group")
+        }
+        if inPerGroup <= ConvAlgorithm.directInputChannels && kernel.height * kernel.width > 1 {
+            return (.direct, "\(inPerGroup) input channel\(inPerGroup == 1 ? "" : "s") per group")
+        }
+        return (.gemm, kernel.height * kernel.width == 1 ? "a 1×1 kernel" : "\(inPerGroup) input channels per group")
+    }
+}
+
+extension Conv2D: CustomDebugStringConvertible {
+    /// The layer's hyperparameters and the algorithm it uses on a 224×224 input, e.g.
+    /// `Conv2D(3→64, kernel 7×7, stride 2×2, padding 3×3, dilation 1×1, groups 1, bias; direct: 3 input channels per group)`.
+    public var debugDescription: String {
+        let (algorithm, reason) = algorithm(for: Size2D(224))
+        return "Conv2D(\(inChannels)→\(outChannels), kernel \(kernelSize), stride \(stride), padding \(padding), "
+            + "dilation \(dilation), groups \(groups)\(bias == nil ? "" : ", bias"); \(algorithm): \(reason))"
+    }
+}
