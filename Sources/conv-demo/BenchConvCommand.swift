@@ -20,6 +20,7 @@ struct BenchConvCommand: Command {
         options: [
             .threads("Threads for the parallel runs, 1…256 (default: all cores)."),
             OptionSpec(name: "--algorithm", valueName: "NAME", help: "Compute every layer with \(ConvAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))\n(default: each layer's choice)."),
+            OptionSpec(name: "--layer", valueName: "NAME", help: "Time only this layer: hd-gray-3x3, mid-64-3x3, stem-7x7-s2,\ndepthwise-3x3 or featuremap-bank-1080p (default: all)."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"conv\":[{\"name\",\"algorithm\",\"threads\",\"ms\",\n\"gflops\",\"definition_gflops\",\"speedup\"}]}."),
         ],
         make: { try BenchConvCommand(parsing: $0) })
@@ -30,6 +31,7 @@ struct BenchConvCommand: Command {
     init(parsing arguments: ParsedArguments) throws {
         benchmark.threads = try arguments.threads() ?? benchmark.threads
         benchmark.algorithm = try arguments.choice("--algorithm", from: ConvAlgorithm.allCases.map(\.rawValue)).flatMap(ConvAlgorithm.init)
+        benchmark.layer = try arguments.choice("--layer", from: ConvBenchmark.layerNames)
         json = arguments.flag("--json")
     }
 

@@ -11,4 +11,5 @@ for index in 1..<Int(CommandLine.argc) {
     }
     arguments.append(word)
 }
+keepFreedMemoryForReuse()
 exit(runConvDemo(arguments))

@@ -1,3 +1,4 @@
+import ConvCore
 import Reporting
 import Testing
 
@@ -23,6 +24,14 @@ struct BenchmarkTests {
         #expect([result.naive.m, result.naive.threads] == [256, 1])
         #expect(statuses.first == "timing sgemm 8×8×8 on 1 thread…" && statuses.last == "timing the naive triple loop at 256…")
         #expect(result.text.contains("m = n = k  1 thread  2 threads  speed-up"))
+    }
+
+    @Test("bench conv's layer names are its layers', and each layer's algorithm is the one its shape calls for")
+    func convLayers() throws {
+        let cases = try ConvBenchmark.cases()
+        #expect(cases.map(\.name) == ConvBenchmark.layerNames)
+        let chosen = cases.map { $0.conv.algorithm(for: Size2D(height: $0.input.shape[2], width: $0.input.shape[3])).algorithm }
+        #expect(chosen == [.direct, .gemm, .direct, .depthwise, .direct])
     }
 
     @Test("several suites print as one: their sections in order, their JSON members side by side")

@@ -12,6 +12,11 @@ public struct ConvBenchmark: Sendable {
     public var threads = availableCores
     /// The algorithm every layer is computed with (default: each layer's own choice).
     public var algorithm: ConvAlgorithm?
+    /// Only the layer of this name (default: every layer).
+    public var layer: String?
+
+    /// The layers' names, in the order they run.
+    public static var layerNames: [String] { ["hd-gray-3x3", "mid-64-3x3", "stem-7x7-s2", "depthwise-3x3", "featuremap-bank-1080p"] }
 
     public init() {}
 
@@ -66,7 +71,7 @@ public struct ConvBenchmark: Sendable {
     public func run(progress: (String) -> Void) throws(ShapeError) -> ConvBenchmarkResult {
         let threadCounts = threads > 1 ? [1, threads] : [1]
         var rows: [ConvTiming] = []
-        for layer in try Self.cases() {
+        for layer in try Self.cases() where self.layer == nil || self.layer == layer.name {
             let (conv, input) = (layer.conv, layer.input)
             let flops = 2 * Double(try macs(conv, input.shape))
 
