@@ -103,8 +103,12 @@ public struct BatchNorm: Sendable {
                 throw ShapeError("batch normalization in training mode needs more than one value per channel; got input \(input.shape)")
             }
             let m = Double(layout.count)
-            let mean = layout.sums { i, _ in Double(input.scalars[i]) }.map { $0 / m }
-            let variance = layout.sums { i, c in (Double(input.scalars[i]) - mean[c]) * (Double(input.scalars[i]) - mean[c]) }.map { $0 / m }
+            let (mean, variance) = input.withUnsafeBufferPointer { x in
+                let mean = layout.sums { plane, _ in VectorReader(x, plane).sum() }.map { $0 / m }
+                // Two passes: Σ(x − μ)² keeps its digits where Σx² − mΣμ² would cancel.
+                let variance = layout.sums { plane, c in VectorReader(x, plane).sumOfSquares(minus: Float(mean[c])) }.map { $0 / m }
+                return (mean, variance)
+            }
             inverseStandardDeviation = variance.map { Float(1 / ($0 + Double(epsilon)).squareRoot()) }
             let (oldMean, oldVariance) = (runningMean.scalars, runningVariance.scalars)
             try storedRunningMean.replaceScalars(with: (0..<channels).map { c in (1 - momentum) * oldMean[c] + momentum * Float(mean[c]) })
@@ -116,8 +120,15 @@ public struct BatchNorm: Sendable {
             inverseStandardDeviation = runningVariance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
         }
         lastNormalization = Normalization(input: input, mode: mode, shift: shift, inverseStandardDeviation: inverseStandardDeviation)
-        let (scale, offset) = (gamma.scalars, beta.scalars)
-        return try layout.tensor { i, c in scale[c] * ((input.scalars[i] - shift[c]) * inverseStandardDeviation[c]) + offset[c] }
+        // y = x·a + b per channel, a = γ / √(σ² + ε) and b = β − μ·a, as PyTorch computes it.
+        let scale = (0..<channels).map { gamma.scalars[$0] * inverseStandardDeviation[$0] }
+        let offset = (0..<channels).map { beta.scalars[$0] - shift[$0] * scale[$0] }
+        return try input.withUnsafeBufferPointer { x throws(ShapeError) in
+            try layout.tensor { plane, c, output in
+                let (values, a, b) = (VectorReader(x, plane), SIMD8(repeating: scale[c]), SIMD8(repeating: offset[c]))
+                for i in stride(from: 0, to: plane.count, by: 8) { output.store(values[i] * a + b, at: i) }
+            }
+        }
     }
 
     /// The backward pass of the last forward pass, from ∂L/∂y, per channel over its m
@@ -142,23 +153,39 @@ public struct BatchNorm: Sendable {
         }
         let layout = try check(input.shape)
         let (shift, inverseStandardDeviation) = (normalization.shift, normalization.inverseStandardDeviation)
-        func normalized(_ i: Int, _ c: Int) -> Float { (input.scalars[i] - shift[c]) * inverseStandardDeviation[c] }
-        let sums = layout.sums { i, _ in Double(outputGradient.scalars[i]) }
-        let sumsTimesNormalized = layout.sums { i, c in Double(outputGradient.scalars[i]) * Double(normalized(i, c)) }
         let scale = (0..<channels).map { weight.scalars[$0] * inverseStandardDeviation[$0] }
-        let inputGradient: Tensor
-        switch normalization.mode {
-        case .training:
-            let m = Double(layout.count)
-            let (meanGradient, meanGradientTimesNormalized) = (sums.map { Float($0 / m) }, sumsTimesNormalized.map { Float($0 / m) })
-            inputGradient = try layout.tensor { i, c in
-                scale[c] * (outputGradient.scalars[i] - meanGradient[c] - normalized(i, c) * meanGradientTimesNormalized[c])
+        return try input.withUnsafeBufferPointer { x throws(ShapeError) in
+            try outputGradient.withUnsafeBufferPointer { dy throws(ShapeError) in
+                let sums = layout.sums { plane, _ in VectorReader(dy, plane).sum() }
+                // Σ ∂L/∂y · (x − μ); times 1 / √(σ² + ε) it is Σ ∂L/∂y · x̂.
+                let sumsTimesCentered = layout.sums { plane, c in VectorReader(dy, plane).sumOfProducts(VectorReader(x, plane), minus: shift[c]) }
+                let weightGradient = (0..<channels).map { Float(sumsTimesCentered[$0] * Double(inverseStandardDeviation[$0])) }
+                let inputGradient: Tensor
+                switch normalization.mode {
+                case .training:
+                    // γ / √(σ² + ε) · (∂L/∂y − mean ∂L/∂y − (x − μ) · k), where (x − μ) · k is
+                    // x̂ times the mean of ∂L/∂y · x̂: k = Σ ∂L/∂y · (x − μ) / (m · (σ² + ε)).
+                    let m = Double(layout.count)
+                    inputGradient = try layout.tensor { plane, c, output in
+                        let (values, upstream) = (VectorReader(x, plane), VectorReader(dy, plane))
+                        let (mean, a) = (SIMD8(repeating: shift[c]), SIMD8(repeating: scale[c]))
+                        let meanGradient = SIMD8(repeating: Float(sums[c] / m))
+                        let inverse = Double(inverseStandardDeviation[c])
+                        let k = SIMD8(repeating: Float(sumsTimesCentered[c] * inverse * inverse / m))
+                        for i in stride(from: 0, to: plane.count, by: 8) {
+                            output.store(a * (upstream[i] - meanGradient - (values[i] - mean) * k), at: i)
+                        }
+                    }
+                case .evaluation:
+                    inputGradient = try layout.tensor { plane, c, output in
+                        let (upstream, a) = (VectorReader(dy, plane), SIMD8(repeating: scale[c]))
+                        for i in stride(from: 0, to: plane.count, by: 8) { output.store(a * upstream[i], at: i) }
+                    }
+                }
+                return Gradients(input: inputGradient, weight: try Tensor(shape: [channels], scalars: weightGradient),
+                                 bias: try Tensor(shape: [channels], scalars: sums.map { Float($0) }))
             }
-        case .evaluation:
-            inputGradient = try layout.tensor { i, c in scale[c] * outputGradient.scalars[i] }
         }
-        return Gradients(input: inputGradient, weight: try Tensor(shape: [channels], scalars: sumsTimesNormalized.map { Float($0) }),
-                         bias: try Tensor(shape: [channels], scalars: sums.map { Float($0) }))
     }
 
     /// A batch of N = 0 is allowed (in evaluation mode it gives an empty output), planes of

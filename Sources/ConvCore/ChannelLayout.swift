@@ -1,8 +1,8 @@
 /// Where each channel's values lie in an [N, C, …] tensor (a Linear output [N, C], a
 /// Conv2D output [N, C, H, W]): `batch` runs of `plane` consecutive values, `channels ·
 /// plane` apart. A bias gradient and batch normalization's statistics are sums over one
-/// channel's values; batch normalization's outputs are computed value by value with the
-/// channel's statistics.
+/// channel's values; batch normalization's outputs are computed plane by plane with the
+/// channel's statistics, eight values at a time.
 struct ChannelLayout {
     let shape: [Int]
     let batch: Int
@@ -20,30 +20,32 @@ struct ChannelLayout {
         plane = shape.dropFirst(2).reduce(1, *)
     }
 
-    /// Σ of `term(index, channel)` over each channel's values, in Double: a channel of a
-    /// 1080p feature map has two million of them.
-    func sums(_ term: (_ index: Int, _ channel: Int) -> Double) -> [Double] {
-        var sums = [Double](repeating: 0, count: channels)
+    /// Calls `body` with each plane of consecutive values, image by image: its indices
+    /// and its channel.
+    @inline(__always)
+    func forEachPlane(_ body: (_ plane: Range<Int>, _ channel: Int) -> Void) {
         for n in 0..<batch {
             for c in 0..<channels {
                 let start = (n * channels + c) * plane
-                var sum = 0.0
-                for i in start..<start + plane { sum += term(i, c) }
-                sums[c] += sum
+                body(start..<start + plane, c)
             }
         }
+    }
+
+    /// Σ per channel of `term(plane, channel)`, a plane's sum (a `VectorReader`'s).
+    @inline(__always)
+    func sums(_ term: (_ plane: Range<Int>, _ channel: Int) -> Double) -> [Double] {
+        var sums = [Double](repeating: 0, count: channels)
+        forEachPlane { plane, c in sums[c] += term(plane, c) }
         return sums
     }
 
-    /// A tensor of this layout whose value at each index is `value(index, channel)`.
-    func tensor(_ value: (_ index: Int, _ channel: Int) -> Float) throws(ShapeError) -> Tensor {
+    /// A tensor of this layout whose every plane `fill` writes, given the plane's indices,
+    /// its channel and where to write it.
+    @inline(__always)
+    func tensor(_ fill: (_ plane: Range<Int>, _ channel: Int, _ output: VectorWriter) -> Void) throws(ShapeError) -> Tensor {
         try Tensor(shape: shape, unsafeUninitialized: { scalars in
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let start = (n * channels + c) * plane
-                    for i in start..<start + plane { scalars[i] = value(i, c) }
-                }
-            }
+            forEachPlane { plane, c in fill(plane, c, VectorWriter(scalars, plane)) }
         })
     }
 }
@@ -52,5 +54,6 @@ struct ChannelLayout {
 /// bias gradient.
 func channelSums(_ tensor: Tensor) throws(ShapeError) -> Tensor {
     let layout = ChannelLayout(tensor.shape)
-    return try Tensor(shape: [layout.channels], scalars: layout.sums { i, _ in Double(tensor.scalars[i]) }.map { Float($0) })
+    let sums = tensor.withUnsafeBufferPointer { values in layout.sums { plane, _ in VectorReader(values, plane).sum() } }
+    return try Tensor(shape: [layout.channels], scalars: sums.map { Float($0) })
 }

@@ -10,8 +10,9 @@
 /// pooling treats them as −∞: a window's winner is always a real pixel) and count as
 /// zeros in a mean, which still divides by kh·kw (PyTorch's `count_include_pad=True`).
 /// As in PyTorch, p is at most ⌊k/2⌋ per axis, so that every window covers a real pixel.
-/// Without padding the windows run over the input directly, eight maxima at a time; with
-/// it each window is clipped to the pixels it really covers.
+/// Without padding the windows run over the input directly, eight maxima at a time (and
+/// 2×2 windows of stride 2, the common case, eight windows at a time from contiguous
+/// loads); with padding each window is clipped to the pixels it really covers.
 /// - input [N, C, H, W] → output [N, C, Hout, Wout]
 public struct Pooling2D: Sendable {
     /// What a window is reduced to.
@@ -61,6 +62,7 @@ public struct Pooling2D: Sendable {
         let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
         return try Tensor(shape: [input.shape[0], input.shape[1], geometry.height.output, geometry.width.output], unsafeUninitialized: { output in
             input.withUnsafeBufferPointer { x in
+                if isTwoByTwo { return twoByTwoForward(x, into: output, geometry) }
                 switch kind {
                 case .max:
                     windows.forEachGroup { first, count, origin in
@@ -88,6 +90,7 @@ public struct Pooling2D: Sendable {
         gradient.withUnsafeMutableBufferPointer { gradient in
             input.withUnsafeBufferPointer { x in
                 outputGradient.withUnsafeBufferPointer { upstream in
+                    if isTwoByTwo { return twoByTwoBackward(x, upstream, into: gradient, geometry) }
                     windows.forEach { window, origin in
                         switch kind {
                         case .max: gradient[windows.winner(x, origin)] += upstream[window]

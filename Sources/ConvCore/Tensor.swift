@@ -73,6 +73,31 @@ public struct Tensor: Equatable, Sendable {
         return result
     }
 
+    /// A tensor of this shape whose values are `transform` of this one's, eight at a time;
+    /// the last count mod 8 go through it padded with zeros, which are then dropped.
+    @inline(__always)
+    func mapVectors(_ transform: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
+        var result = self
+        result.storage = [Float](unsafeUninitializedCapacity: storage.count) { output, initialized in
+            storage.withUnsafeBufferPointer { input in
+                let whole = input.count / 8 * 8
+                if let source = UnsafeRawPointer(input.baseAddress), let target = UnsafeMutableRawPointer(output.baseAddress) {
+                    for offset in stride(from: 0, to: 4 * whole, by: 32) {
+                        let vector = transform(source.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self))
+                        target.storeBytes(of: vector, toByteOffset: offset, as: SIMD8<Float>.self)
+                    }
+                }
+                guard whole < input.count else { return }
+                var last = SIMD8<Float>()
+                for i in whole..<input.count { last[i - whole] = input[i] }
+                last = transform(last)
+                for i in whole..<input.count { output[i] = last[i - whole] }
+            }
+            initialized = storage.count
+        }
+        return result
+    }
+
     /// Replaces every scalar at once.
     /// - Throws: `ShapeError` when `newScalars` does not have this tensor's count.
     public mutating func replaceScalars(with newScalars: [Float]) throws(ShapeError) {

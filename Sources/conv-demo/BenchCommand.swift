@@ -7,17 +7,18 @@ import Reporting
 struct BenchCommand: Command {
     static let spec = CommandSpec(
         program: program, path: ["bench"],
-        abstract: "Time the kernels: every suite, or one (gemm, conv, train).",
+        abstract: "Time the kernels: every suite, or one (gemm, conv, layers, train).",
         discussion: "Time a release build: swift run -c release conv-demo bench",
         options: [
             .threads("Threads for the parallel runs, 1…256 (default: all cores)."),
             OptionSpec(name: "--json", help: "Print one JSON document holding every suite's rows."),
         ],
-        subcommands: [BenchGEMMCommand.spec, BenchConvCommand.spec, BenchTrainCommand.spec],
+        subcommands: [BenchGEMMCommand.spec, BenchConvCommand.spec, BenchLayersCommand.spec, BenchTrainCommand.spec],
         make: { try BenchCommand(parsing: $0) })
 
     var gemm = GEMMBenchmark()
     var conv = ConvBenchmark()
+    var layers = LayerBenchmark()
     var train: TrainBenchmark
     var json: Bool
 
@@ -30,7 +31,7 @@ struct BenchCommand: Command {
     }
 
     func run() throws {
-        try runBenchmarks([{ gemm.run(progress: $0) }, { try conv.run(progress: $0) }, { try train.run(progress: $0) }], json: json)
+        try runBenchmarks([{ gemm.run(progress: $0) }, { try conv.run(progress: $0) }, { try layers.run(progress: $0) }, { try train.run(progress: $0) }], json: json)
     }
 }
 

@@ -85,6 +85,16 @@ struct ActivationTests {
         #expect(gradient.scalars.map(\.bitPattern) == x.scalars.indices.map { (upstream.scalars[$0] * activation.derivative(at: x.scalars[$0], output: y.scalars[$0])).bitPattern })
     }
 
+    @Test("tensors of every length up to 41: the vector loops' last partial vector is f element by element too", arguments: [Activation.sigmoid, .tanh])
+    func partialVectors(activation: Activation) throws {
+        var random = SeededGenerator(seed: 9)
+        for count in 0...41 {
+            let x = try Tensor(shape: [count], scalars: random.floats(count, in: -9..<9))
+            #expect(activation.forward(x).scalars == x.scalars.map { activation($0) }, "\(count) values")
+            #expect(activation.forward(x).scalars.allSatisfy { abs($0) <= 1 }, "\(count) values")
+        }
+    }
+
     @Test("ReLU6 and hard swish initialize with ReLU's gain, √2 (PyTorch's calculate_gain has none for them)")
     func gains() {
         #expect(Activation.relu6.nonlinearity == .relu)

@@ -55,7 +55,9 @@ struct BatchNormTests {
     @Test("[N, C, H, W]: statistics per channel over N·H·W, against loops over the definition")
     func convolutionalLayout() throws {
         var random = SeededGenerator(seed: 21)
-        for shape in [[2, 3, 4, 5], [1, 2, 3, 1], [5, 1, 1, 1], [3, 4]] {
+        // Planes of 20, 3 and 1 values, and of 323 and 600: whole vectors, blocks of 256
+        // and a partial vector at the end.
+        for shape in [[2, 3, 4, 5], [1, 2, 3, 1], [5, 1, 1, 1], [3, 4], [2, 3, 17, 19], [1, 2, 1, 600]] {
             var layer = try BatchNorm(channels: shape[1])
                 .replacing(parameter: 0, with: try random.tensor([shape[1]]))
                 .replacing(parameter: 1, with: try random.tensor([shape[1]]))
@@ -77,6 +79,45 @@ struct BatchNormTests {
             }
             expectClose(output, try Tensor(shape: shape, scalars: expected), tolerance: [Float](repeating: 1e-5, count: expected.count), "\(shape)")
         }
+    }
+
+    @Test("backward on planes of whole vectors and a partial one equals its formula computed in Double", arguments: [Mode.training, .evaluation])
+    func backwardFormula(mode: Mode) throws {
+        var random = SeededGenerator(seed: 23)
+        let shape = [2, 3, 9, 37]
+        var layer = try BatchNorm(channels: 3).replacing(parameter: 0, with: try random.tensor([3])).replacing(parameter: 1, with: try random.tensor([3]))
+        try layer.setRunningStatistics(mean: try random.tensor([3]), variance: Tensor(shape: [3], scalars: [0.5, 1, 2]))
+        let input = try Tensor(shape: shape, scalars: random.floats(try Tensor.count(of: shape), in: -3..<5))
+        let upstream = try random.tensor(shape)
+        let (runningMean, runningVariance) = (layer.runningMean.scalars, layer.runningVariance.scalars)
+        _ = try layer.forward(input, mode: mode)
+        let gradients = try layer.backward(input: input, outputGradient: upstream)
+        let plane = 9 * 37
+        var (expected, weight, bias) = ([Double](repeating: .nan, count: input.count), [Double](repeating: 0, count: 3), [Double](repeating: 0, count: 3))
+        for c in 0..<3 {
+            let indices: [Int] = Array((c * plane)..<((c + 1) * plane)) + Array(((3 + c) * plane)..<((4 + c) * plane))
+            let x: [Double] = indices.map { Double(input.scalars[$0]) }
+            let dy: [Double] = indices.map { Double(upstream.scalars[$0]) }
+            let m = Double(x.count)
+            var (mean, variance) = (Double(runningMean[c]), Double(runningVariance[c]))
+            if mode == .training {
+                mean = x.reduce(0, +) / m
+                variance = x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / m
+            }
+            let inverse: Double = 1 / (variance + 1e-5).squareRoot()
+            let normalized: [Double] = x.map { ($0 - mean) * inverse }
+            bias[c] = dy.reduce(0, +)
+            weight[c] = zip(dy, normalized).map { $0 * $1 }.reduce(0, +)
+            let scale: Double = Double(layer.weight.scalars[c]) * inverse
+            for (k, i) in indices.enumerated() {
+                let centered: Double = mode == .training ? dy[k] - bias[c] / m - normalized[k] * weight[c] / m : dy[k]
+                expected[i] = scale * centered
+            }
+        }
+        let largest = expected.map(abs).max() ?? 1
+        expectClose(gradients.input, try Tensor(shape: shape, scalars: expected.map { Float($0) }), tolerance: [Float](repeating: Float(1e-5 * largest), count: expected.count), "\(mode) ∂L/∂x")
+        expectClose(gradients.weight, try Tensor(shape: [3], scalars: weight.map { Float($0) }), tolerance: weight.map { Float(1e-5 * max(1, abs($0))) }, "\(mode) ∂L/∂γ")
+        expectClose(try #require(gradients.bias), try Tensor(shape: [3], scalars: bias.map { Float($0) }), tolerance: bias.map { Float(1e-5 * max(1, abs($0))) }, "\(mode) ∂L/∂β")
     }
 
     @Test("backward agrees with finite differences in both modes, for x, γ and β", arguments: [Mode.training, .evaluation])

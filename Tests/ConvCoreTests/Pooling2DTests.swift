@@ -49,6 +49,40 @@ struct Pooling2DTests {
         }
     }
 
+    @Test("NaN, −∞ and ties in rows of whole vectors of windows: the same winners as one window alone")
+    func notANumberInWideRows() throws {
+        // Two rows of 34: 17 windows, two whole vectors of eight and one left over. Window w
+        // holds (0, 2w), (0, 2w + 1), (1, 2w), (1, 2w + 1), at flat indices 2w, 2w + 1, 34 + 2w, 35 + 2w.
+        var scalars = [Float](repeating: 1, count: 68)
+        scalars[5] = .nan                               // window 2: its top right
+        (scalars[6], scalars[41]) = (.nan, .nan)        // window 3: two NaNs, the first wins
+        scalars[54] = .nan                              // window 10: its bottom left
+        for i in [32, 33, 66, 67] { scalars[i] = -.infinity }  // window 16, the leftover: all −∞
+        scalars[9] = 3; scalars[43] = 3                  // window 4: a tie, the top one wins
+        let input = try Tensor(shape: [1, 1, 2, 34], scalars: scalars)
+        let output = try Pooling2D(.max)(input).scalars
+        #expect(output.indices.filter { output[$0].isNaN } == [2, 3, 10])
+        #expect(output[4] == 3 && output[16] == -.infinity && output[0] == 1)
+        let upstream = try Tensor(shape: [1, 1, 1, 17], scalars: (1...17).map(Float.init))
+        let routed = try Pooling2D(.max).backward(input: input, outputGradient: upstream).scalars
+        var expected = [Float](repeating: 0, count: 68)
+        for w in 0..<17 { expected[2 * w] = Float(w + 1) }   // all-equal windows: the first pixel
+        (expected[4], expected[5]) = (0, 3)
+        (expected[6], expected[41]) = (4, 0)
+        (expected[20], expected[54]) = (0, 11)
+        (expected[8], expected[9]) = (0, 5)
+        #expect(routed == expected)
+    }
+
+    @Test("2×2, stride 2 on rows of whole vectors of windows, odd sizes and many ties: the definition", arguments: 1...8)
+    func twoByTwoWide(seed: UInt64) throws {
+        var random = SeededGenerator(seed: 300 + seed)
+        let (n, c, h, w) = (random.int(1...2), random.int(1...3), random.int(2...7), random.int(14...37))
+        // Values in steps of ½, so that windows tie often.
+        let input = try Tensor(shape: [n, c, h, w], scalars: random.floats(n * c * h * w, in: -2..<2).map { ($0 * 2).rounded() / 2 })
+        try expectDefinition(kernel: Size2D(2), stride: Size2D(2), padding: Size2D(0), input: input, random: &random, "seed \(seed), \(w)×\(h)")
+    }
+
     @Test("gradients agree with finite differences (random inputs have no ties)")
     func finiteDifferences() throws {
         var random = SeededGenerator(seed: 4)

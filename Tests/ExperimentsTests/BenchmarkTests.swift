@@ -34,6 +34,32 @@ struct BenchmarkTests {
         #expect(chosen == [.direct, .gemm, .direct, .depthwise, .direct])
     }
 
+    @Test("bench layers times the floor first, then every layer forward and backward, and its ratios are to the floor")
+    func layerRows() throws {
+        var benchmark = LayerBenchmark()
+        (benchmark.batch, benchmark.channels, benchmark.size) = (2, 3, Size2D(height: 6, width: 10))
+        var statuses: [String] = []
+        let result = try benchmark.run { statuses.append($0) }
+        #expect(result.shape == [2, 3, 6, 10])
+        #expect(result.rows.map(\.layer) == ["floor: 2x + 1", "relu", "relu", "tanh", "tanh", "sigmoid", "sigmoid", "batchnorm (training)",
+                                             "batchnorm (training)", "maxpool 2×2", "maxpool 2×2", "avgpool 2×2", "avgpool 2×2"])
+        #expect(result.rows.dropFirst().map(\.pass) == Array(repeating: ["forward", "backward"], count: 6).flatMap { $0 })
+        #expect(result.rows.allSatisfy { $0.seconds > 0 })
+        #expect(statuses.first == "timing floor: 2x + 1 forward…")
+        #expect(result.text.contains("10×6×3 ×2"))
+        guard case .object(let members) = result.json, case .array(let rows)? = members.first(where: { $0.0 == "layers" })?.1,
+              case .object(let first)? = rows.first else { Issue.record("no layers in \(result.json.serialized())"); return }
+        #expect(first.map(\.0) == ["layer", "pass", "ms", "floor_ratio"])
+    }
+
+    @Test("bench layers refuses a tensor past its bound, naming the options, before allocating it")
+    func layerBound() {
+        var benchmark = LayerBenchmark()
+        (benchmark.batch, benchmark.channels, benchmark.size) = (4096, 64, Size2D(height: 1080, width: 1920))
+        #expect(throws: UserError.self) { try benchmark.run { _ in } }
+        do { _ = try benchmark.run { _ in } } catch { #expect(error.message.hasPrefix("--batch, --input:")) }
+    }
+
     @Test("several suites print as one: their sections in order, their JSON members side by side")
     func combining() {
         struct Suite: Report {

@@ -12,7 +12,7 @@ public struct DigitsWeightDecayResult: Report, Sendable {
     private func percent(_ fraction: Double) -> String { fixed(100 * fraction, 1) }
 
     public var text: String {
-        let (e, t) = (experiment, experiment.training)
+        let t = experiment.training
         let every = max(1, t.epochs / 6)
         var progressTable = TextTable([("epoch", .right)] + runs.flatMap { run in
             [("\(name(run.lambda)): train %", .right), ("test %", .right), ("‖w‖", .right)]

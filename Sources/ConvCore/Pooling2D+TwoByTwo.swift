@@ -1,0 +1,108 @@
+/// The pooling that nearly every network does, 2×2 windows two pixels apart without
+/// padding, eight windows at a time: the 16 pixels of a row under eight windows are two
+/// vector loads, split into the windows' left and right pixels, and a window's four pixels
+/// are four lanes of four vectors. The same values as the general path, which takes every
+/// other kernel, stride and padding: the same NaN and tie rules, the same order of sums.
+extension Pooling2D {
+    /// Whether the windows are 2×2, two pixels apart, without padding.
+    var isTwoByTwo: Bool { kernelSize == Size2D(2) && stride == Size2D(2) && padding == Size2D(0) }
+
+    /// The output of `planes` planes of `geometry.height.input × geometry.width.input`.
+    func twoByTwoForward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, _ geometry: ConvGeometry) {
+        TwoByTwoRows(geometry, planes: input.count / (geometry.height.input * geometry.width.input)).forEach { top, bottom, window, count in
+            let (a, b) = TwoByTwoRows.split(input, top, count)
+            let (c, d) = TwoByTwoRows.split(input, bottom, count)
+            let result = switch kind {
+            case .max: largest(largest(largest(a, b), c), d)
+            case .average: (SIMD8<Float>() + a + b + c + d) / 4
+            }
+            VectorWriter(output, window..<window + count).store(result, at: 0)
+        }
+    }
+
+    /// ∂L/∂input into a zeroed `gradient`: each window's gradient goes to its winner (max)
+    /// or a quarter to each pixel (average); the last row and column of an odd size, which
+    /// no window covers, keep their zeros.
+    func twoByTwoBackward(_ input: UnsafeBufferPointer<Float>, _ outputGradient: UnsafeBufferPointer<Float>,
+                          into gradient: UnsafeMutableBufferPointer<Float>, _ geometry: ConvGeometry) {
+        TwoByTwoRows(geometry, planes: input.count / (geometry.height.input * geometry.width.input)).forEach { top, bottom, window, count in
+            let upstream = VectorReader(outputGradient, window..<window + count)[0]
+            let shares: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+            switch kind {
+            case .max:
+                let (a, b) = TwoByTwoRows.split(input, top, count)
+                let (c, d) = TwoByTwoRows.split(input, bottom, count)
+                let best = largest(largest(largest(a, b), c), d)
+                // The winner is the first pixel equal to the largest, or the first NaN.
+                let bestIsNaN = best .!= best
+                func wins(_ pixel: SIMD8<Float>) -> SIMDMask<SIMD8<Int32>> { (pixel .== best) .| ((pixel .!= pixel) .& bestIsNaN) }
+                let (winsA, winsB, winsC) = (wins(a), wins(b), wins(c))
+                let takenA = winsA, takenB = takenA .| winsB, takenC = takenB .| winsC
+                let zero = SIMD8<Float>()
+                shares = (zero.replacing(with: upstream, where: winsA),
+                          zero.replacing(with: upstream, where: .!takenA .& winsB),
+                          zero.replacing(with: upstream, where: .!takenB .& winsC),
+                          zero.replacing(with: upstream, where: .!takenC .& wins(d)))
+            case .average:
+                let quarter = upstream / 4
+                shares = (quarter, quarter, quarter, quarter)
+            }
+            TwoByTwoRows.interleave(shares.0, shares.1, into: gradient, top, count)
+            TwoByTwoRows.interleave(shares.2, shares.3, into: gradient, bottom, count)
+        }
+    }
+
+    /// Per lane, `candidate` where it is larger than `best` or a NaN, unless `best` is a
+    /// NaN already: `!(candidate <= best)` holds for both.
+    @inline(__always)
+    private func largest(_ best: SIMD8<Float>, _ candidate: SIMD8<Float>) -> SIMD8<Float> {
+        best.replacing(with: candidate, where: .!(candidate .<= best) .& (best .== best))
+    }
+}
+
+/// The windows of 2×2, stride-2 pooling over planes of an [N, C, H, W] buffer, eight at a
+/// time along each output row.
+private struct TwoByTwoRows {
+    let (inputHeight, inputWidth, outputHeight, outputWidth, planes): (Int, Int, Int, Int, Int)
+
+    init(_ geometry: ConvGeometry, planes: Int) {
+        (inputHeight, inputWidth) = (geometry.height.input, geometry.width.input)
+        (outputHeight, outputWidth) = (geometry.height.output, geometry.width.output)
+        self.planes = planes
+    }
+
+    /// Every group of up to eight windows of a row: where its pixels start in the top and
+    /// bottom input rows, its first window's index in the output, and how many it has. A
+    /// group's pixels, 2 · count per row, lie inside its rows: 2 · outputWidth ≤ inputWidth.
+    @inline(__always)
+    func forEach(_ body: (_ top: Int, _ bottom: Int, _ window: Int, _ count: Int) -> Void) {
+        for plane in 0..<planes {
+            for y in 0..<outputHeight {
+                let top = (plane * inputHeight + 2 * y) * inputWidth
+                let window = (plane * outputHeight + y) * outputWidth
+                for x in Swift.stride(from: 0, to: outputWidth, by: 8) {
+                    body(top + 2 * x, top + inputWidth + 2 * x, window + x, min(8, outputWidth - x))
+                }
+            }
+        }
+    }
+
+    /// The left and right pixels of `count` ≤ 8 windows whose pixels start at `start`
+    /// (lanes past `count` are 0): for eight, the two vectors of 16 pixels split into even
+    /// and odd lanes.
+    @inline(__always)
+    static func split(_ values: UnsafeBufferPointer<Float>, _ start: Int, _ count: Int) -> (left: SIMD8<Float>, right: SIMD8<Float>) {
+        let run = VectorReader(values, start..<start + 2 * count)
+        let (p, q) = (run[0], run[8])
+        return (SIMD8(p[0], p[2], p[4], p[6], q[0], q[2], q[4], q[6]), SIMD8(p[1], p[3], p[5], p[7], q[1], q[3], q[5], q[7]))
+    }
+
+    /// The inverse of `split`: the first `count` lanes of `left` and `right` written
+    /// alternately from `start`.
+    @inline(__always)
+    static func interleave(_ left: SIMD8<Float>, _ right: SIMD8<Float>, into values: UnsafeMutableBufferPointer<Float>, _ start: Int, _ count: Int) {
+        let run = VectorWriter(values, start..<start + 2 * count)
+        run.store(SIMD8(left[0], right[0], left[1], right[1], left[2], right[2], left[3], right[3]), at: 0)
+        run.store(SIMD8(left[4], right[4], left[5], right[5], left[6], right[6], left[7], right[7]), at: 8)
+    }
+}
