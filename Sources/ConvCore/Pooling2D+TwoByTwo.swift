@@ -20,12 +20,14 @@ extension Pooling2D {
         }
     }
 
-    /// ∂L/∂input into a zeroed `gradient`: each window's gradient goes to its winner (max)
-    /// or a quarter to each pixel (average); the last row and column of an odd size, which
-    /// no window covers, keep their zeros.
+    /// ∂L/∂input, every value of `gradient` written once: each window's gradient goes to
+    /// its winner (max) or a quarter to each pixel (average), and the last row and column of
+    /// an odd size, which no window covers, get zeros.
     func twoByTwoBackward(_ input: UnsafeBufferPointer<Float>, _ outputGradient: UnsafeBufferPointer<Float>,
                           into gradient: UnsafeMutableBufferPointer<Float>, _ geometry: ConvGeometry) {
-        TwoByTwoRows(geometry, planes: input.count / (geometry.height.input * geometry.width.input)).forEach { top, bottom, window, count in
+        let rows = TwoByTwoRows(geometry, planes: input.count / (geometry.height.input * geometry.width.input))
+        rows.forEachUncovered { pixels in gradient[pixels].initialize(repeating: 0) }
+        rows.forEach { top, bottom, window, count in
             let upstream = VectorReader(outputGradient, window..<window + count)[0]
             let shares: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
             switch kind {
@@ -84,6 +86,18 @@ private struct TwoByTwoRows {
                     body(top + 2 * x, top + inputWidth + 2 * x, window + x, min(8, outputWidth - x))
                 }
             }
+        }
+    }
+
+    /// The pixels no window covers, as runs of indices: the last column of each covered row
+    /// when the width is odd, the last row of each plane when the height is.
+    func forEachUncovered(_ body: (_ pixels: Range<Int>) -> Void) {
+        for plane in 0..<planes {
+            let first = plane * inputHeight * inputWidth
+            if inputWidth % 2 == 1 {
+                for y in 0..<2 * outputHeight { body(first + (y + 1) * inputWidth - 1..<first + (y + 1) * inputWidth) }
+            }
+            if inputHeight % 2 == 1 { body(first + (inputHeight - 1) * inputWidth..<first + inputHeight * inputWidth) }
         }
     }
 

@@ -85,12 +85,18 @@ public struct Pooling2D: Sendable {
             throw ShapeError("the output gradient has shape \(outputGradient.shape); this layer's output is \(outputShape)")
         }
         guard padding == Size2D(0) else { return try paddedBackward(input, outputGradient, geometry) }
+        if isTwoByTwo {
+            return try Tensor(shape: input.shape, unsafeUninitialized: { gradient in
+                input.withUnsafeBufferPointer { x in
+                    outputGradient.withUnsafeBufferPointer { upstream in twoByTwoBackward(x, upstream, into: gradient, geometry) }
+                }
+            })
+        }
         let windows = Windows(geometry, planes: input.shape[0] * input.shape[1])
         var gradient = try Tensor(shape: input.shape)
         gradient.withUnsafeMutableBufferPointer { gradient in
             input.withUnsafeBufferPointer { x in
                 outputGradient.withUnsafeBufferPointer { upstream in
-                    if isTwoByTwo { return twoByTwoBackward(x, upstream, into: gradient, geometry) }
                     windows.forEach { window, origin in
                         switch kind {
                         case .max: gradient[windows.winner(x, origin)] += upstream[window]
