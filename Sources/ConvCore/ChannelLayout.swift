@@ -54,6 +54,16 @@ struct ChannelLayout {
 /// bias gradient.
 func channelSums(_ tensor: Tensor) throws(ShapeError) -> Tensor {
     let layout = ChannelLayout(tensor.shape)
-    let sums = tensor.withUnsafeBufferPointer { values in layout.sums { plane, _ in VectorReader(values, plane).sum() } }
+    let sums = tensor.withUnsafeBufferPointer { values in
+        guard layout.plane > 1 else {
+            // [N, C], a Linear layer's: a plane is one value, so sum the columns directly.
+            var sums = [Double](repeating: 0, count: layout.channels)
+            for n in 0..<layout.batch {
+                for c in 0..<layout.channels { sums[c] += Double(values[n * layout.channels + c]) }
+            }
+            return sums
+        }
+        return layout.sums { plane, _ in VectorReader(values, plane).sum() }
+    }
     return try Tensor(shape: [layout.channels], scalars: sums.map { Float($0) })
 }

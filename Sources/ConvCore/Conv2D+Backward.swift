@@ -17,8 +17,8 @@ extension Conv2D {
     /// The values do not depend on `threads`: tiles are cut by workspace size alone, the
     /// weight gradient is summed in chunks of images fixed by the batch and the weight's
     /// size, and the chunks' sums are added in order (`Lowering.partialSumsLimitBytes`).
-    /// With `direct` and `depthwise` (the layer's choice unless `algorithm` says), the
-    /// same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
+    /// With `direct` and `depthwise` (`backwardAlgorithm`'s choice unless `algorithm`
+    /// says), the same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
     /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
     /// gradient returned for it is an empty tensor: a network's first layer needs only its
     /// parameters'.
@@ -33,7 +33,7 @@ extension Conv2D {
         }
         var inputGradient = try Tensor(shape: needsInput ? input.shape : [0])
         var weightGradient = try Tensor(shape: weight.shape)
-        let algorithm = algorithm ?? self.algorithm(for: geometry.input).algorithm
+        let algorithm = algorithm ?? backwardAlgorithm(for: geometry.input)
         if batch > 0 && algorithm != .gemm {
             let lowering = DirectLowering(self, geometry, algorithm: algorithm)
             input.withUnsafeBufferPointer { x in

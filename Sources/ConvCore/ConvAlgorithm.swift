@@ -7,8 +7,9 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
     /// each output sums many inputs (channels × taps), as in a network's middle layers.
     case gemm
     /// Straight from the definition, vectorized along the output row (`DirectLowering`):
-    /// for layers with few input channels (a gray or RGB first layer), whose 9- to
-    /// 150-deep products leave a GEMM little to do for each column im2col writes.
+    /// for layers with up to 32 input channels (a gray or RGB first layer, LeNet-5's C3,
+    /// a small network's middle layers), whose 9- to 800-deep products leave a GEMM too
+    /// little to do for each column im2col writes.
     case direct
     /// The direct loop one channel at a time, for `groups == inChannels`: each channel
     /// has its own kernel, which the GEMM would see as a one-row matrix.
@@ -16,8 +17,15 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
 
     public var description: String { rawValue }
 
-    /// Input channels per group up to which `direct` is chosen over `gemm`.
-    public static let directInputChannels = 4
+    /// Input channels per group up to which the forward pass chooses `direct` over `gemm`:
+    /// measured faster on every shape tried with 1 to 32 (LeNet-5's C3, 3×3 and 5×5 layers
+    /// of 5 to 32 channels on 28 to 224 pixels, one thread and two), level with the GEMM at 64
+    /// (docs/performance.md).
+    public static let directInputChannels = 32
+    /// Input channels per group up to which the backward pass keeps `direct`: it walks its
+    /// gathered rows once per kernel weight, and with more channels the GEMM's backward
+    /// pass is faster (LeNet-5's C3, 6 channels: 3.1 ms against 14.7).
+    public static let directBackwardInputChannels = 4
     /// Above this much scratch per thread (the gathered rows of very wide images),
     /// `direct` and `depthwise` give way to `gemm`, whose tiles bound their workspace.
     static let directWorkspaceLimitBytes = 8 << 20
@@ -45,6 +53,17 @@ extension Conv2D {
             return (.direct, "\(inPerGroup) input channel\(inPerGroup == 1 ? "" : "s") per group")
         }
         return (.gemm, kernel.height * kernel.width == 1 ? "a 1×1 kernel" : "\(inPerGroup) input channels per group")
+    }
+}
+
+extension Conv2D {
+    /// The algorithm of this layer's backward pass on an input of the given size: the
+    /// forward pass's, except that `direct` with more than
+    /// `ConvAlgorithm.directBackwardInputChannels` input channels per group gives way to
+    /// `gemm`.
+    public func backwardAlgorithm(for input: Size2D) -> ConvAlgorithm {
+        let forward = algorithm(for: input).algorithm
+        return forward == .direct && inChannels / groups > ConvAlgorithm.directBackwardInputChannels ? .gemm : forward
     }
 }
 

@@ -9,17 +9,28 @@ struct ConvAlgorithmTests {
         try Conv2D(weight: Tensor(shape: [out, inPerGroup, k, k], repeating: 1), groups: groups)
     }
 
-    @Test("the rule: depthwise for one input channel per group, direct for few input channels, gemm otherwise")
+    @Test("the rule: depthwise for one input channel per group, direct for up to 32 input channels, gemm otherwise")
     func rule() throws {
         #expect(try Self.layer(8, 1, 3).algorithm(for: Size2D(height: 1080, width: 1920)).algorithm == .direct)
         #expect(try Self.layer(64, 3, 7).algorithm(for: Size2D(224)).algorithm == .direct)
         #expect(try Self.layer(64, 1, 3, groups: 64).algorithm(for: Size2D(112)).algorithm == .depthwise)
         #expect(try Self.layer(128, 1, 3, groups: 64).algorithm(for: Size2D(112)).algorithm == .depthwise, "a channel multiplier of 2")
         #expect(try Self.layer(64, 64, 3).algorithm(for: Size2D(56)).algorithm == .gemm)
-        #expect(try Self.layer(16, 6, 5).algorithm(for: Size2D(14)).algorithm == .gemm)
+        #expect(try Self.layer(16, 6, 5).algorithm(for: Size2D(14)).algorithm == .direct)
+        #expect(try Self.layer(32, 32, 3).algorithm(for: Size2D(28)).algorithm == .direct)
+        #expect(try Self.layer(32, 33, 3).algorithm(for: Size2D(28)).algorithm == .gemm)
         #expect(try Self.layer(64, 3, 1).algorithm(for: Size2D(56)).algorithm == .gemm, "a 1×1 kernel needs no im2col")
         let (algorithm, reason) = try Self.layer(8, 1, 3).algorithm(for: Size2D(height: 4, width: 4_000_000))
         #expect(algorithm == .gemm && reason.contains("scratch"), "rows too wide for the direct loop's scratch")
+    }
+
+    @Test("the backward pass keeps direct for at most 4 input channels per group, and depthwise and gemm always")
+    func backwardRule() throws {
+        #expect(try Self.layer(8, 1, 3).backwardAlgorithm(for: Size2D(height: 1080, width: 1920)) == .direct)
+        #expect(try Self.layer(64, 4, 7).backwardAlgorithm(for: Size2D(224)) == .direct)
+        #expect(try Self.layer(16, 5, 5).backwardAlgorithm(for: Size2D(14)) == .gemm)
+        #expect(try Self.layer(64, 1, 3, groups: 64).backwardAlgorithm(for: Size2D(112)) == .depthwise)
+        #expect(try Self.layer(64, 64, 3).backwardAlgorithm(for: Size2D(56)) == .gemm)
     }
 
     @Test("the debug description names the layer and its algorithm")

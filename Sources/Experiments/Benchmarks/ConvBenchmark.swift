@@ -5,8 +5,8 @@ import Netpbm
 import Reporting
 import SeededRandom
 
-/// `bench conv`: Conv2D forward on typical layers, each with the algorithm the layer
-/// chooses (or the one forced), against the seven-loop definition.
+/// `bench conv`: Conv2D forward (or forward and backward) on typical layers, each with the
+/// algorithm the layer chooses (or the one forced), against the seven-loop definition.
 public struct ConvBenchmark: Sendable {
     /// At most this many threads (default: every core the process may run on).
     public var threads = availableCores
@@ -14,6 +14,9 @@ public struct ConvBenchmark: Sendable {
     public var algorithm: ConvAlgorithm?
     /// Only the layer of this name (default: every layer).
     public var layer: String?
+    /// Whether to time a training step's passes: forward, then the input and weight
+    /// gradients, counted as 6·MACs (2 for each), as everyone reports it.
+    public var backward = false
 
     /// The layers' names, in the order they run.
     public static var layerNames: [String] { ["hd-gray-3x3", "mid-64-3x3", "stem-7x7-s2", "depthwise-3x3", "featuremap-bank-1080p"] }
@@ -73,19 +76,30 @@ public struct ConvBenchmark: Sendable {
         var rows: [ConvTiming] = []
         for layer in try Self.cases() where self.layer == nil || self.layer == layer.name {
             let (conv, input) = (layer.conv, layer.input)
-            let flops = 2 * Double(try macs(conv, input.shape))
+            let flops = (backward ? 6 : 2) * Double(try macs(conv, input.shape))
+            let geometry = try conv.geometry(for: Size2D(height: input.shape[2], width: input.shape[3]))
+            let outputShape = [input.shape[0], conv.outChannels, geometry.height.output, geometry.width.output]
+            var random = SeededGenerator(seed: 2)
+            let upstream = try Tensor(shape: outputShape, scalars: random.floats(outputShape.reduce(1, *), in: -1..<1))
 
             progress("timing the definition on a small \(layer.name)…")
             let small = try Tensor(shape: [1, input.shape[1], input.shape[2] / 4, input.shape[3] / 4], repeating: 0.5)
             let definitionSeconds = bestTime(minimumRuns: 1, budget: 0.2) { _ = try? convolutionByDefinition(conv, small) }
             let definitionGFLOPS = 2 * Double(try macs(conv, small.shape)) / definitionSeconds / 1e9
-            let algorithm = algorithm ?? conv.algorithm(for: Size2D(height: input.shape[2], width: input.shape[3])).algorithm
+            let size = Size2D(height: input.shape[2], width: input.shape[3])
+            let algorithm = self.algorithm ?? conv.algorithm(for: size).algorithm
+            let backwardAlgorithm = backward ? self.algorithm ?? conv.backwardAlgorithm(for: size) : nil
 
             for threads in threadCounts {
                 progress("timing \(layer.name) on \(threads) thread\(threads > 1 ? "s" : "")…")
-                let seconds = bestTime { _ = try? conv(input, threads: threads, algorithm: algorithm) }
-                rows.append(ConvTiming(name: layer.name, input: input.shape, filters: layer.filters, algorithm: algorithm, threads: threads,
-                                       seconds: seconds, gflops: flops / seconds / 1e9, definitionGFLOPS: definitionGFLOPS))
+                let seconds = bestTime {
+                    _ = try? conv(input, threads: threads, algorithm: algorithm)
+                    if let backwardAlgorithm {
+                        _ = try? conv.backward(input: input, outputGradient: upstream, threads: threads, algorithm: backwardAlgorithm)
+                    }
+                }
+                rows.append(ConvTiming(name: layer.name, input: input.shape, filters: layer.filters, algorithm: algorithm, backwardAlgorithm: backwardAlgorithm,
+                                       threads: threads, seconds: seconds, gflops: flops / seconds / 1e9, definitionGFLOPS: definitionGFLOPS))
             }
         }
         return ConvBenchmarkResult(rows: rows)
@@ -107,10 +121,12 @@ public struct ConvTiming: Sendable {
     public var filters: String
     /// How the layer was computed.
     public var algorithm: ConvAlgorithm
+    /// How the backward pass was computed, if the time includes it (both gradients).
+    public var backwardAlgorithm: ConvAlgorithm?
     public var threads: Int
     /// The best time of several runs.
     public var seconds: Double
-    /// 2·MACs over the seconds.
+    /// 2·MACs (6·MACs with the backward pass) over the seconds.
     public var gflops: Double
     /// The seven-loop definition's GFLOP/s on the same layer with a quarter of each side.
     public var definitionGFLOPS: Double
@@ -125,14 +141,18 @@ public struct ConvBenchmarkResult: Report, Sendable {
                                ("ms", .right), ("GFLOP/s", .right), ("definition GFLOP/s", .right), ("speed-up", .right)])
         for row in rows {
             let (n, c, h, w) = (row.input[0], row.input[1], row.input[2], row.input[3])
-            table.append([row.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), row.filters, row.algorithm.rawValue, "\(row.threads)",
+            let algorithms = row.backwardAlgorithm.map { $0 == row.algorithm ? $0.rawValue : "\(row.algorithm), \($0) back" } ?? row.algorithm.rawValue
+            table.append([row.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), row.filters, algorithms, "\(row.threads)",
                           fixed(row.seconds * 1000, 2), fixed(row.gflops, 1), fixed(row.definitionGFLOPS, 2),
                           "\(fixed(row.gflops / row.definitionGFLOPS, 0))×"])
         }
+        let passes = rows.first?.backwardAlgorithm != nil
+            ? "Conv2D forward + backward (input and weight gradients): GFLOP/s = 6·MACs / best time (MACs exclude the bias)"
+            : "Conv2D forward: GFLOP/s = 2·MACs / best time (MACs exclude the bias)"
         return """
-            Conv2D forward: GFLOP/s = 2·MACs / best time (MACs exclude the bias)
+            \(passes)
             algorithm: gemm (im2col + SGEMM), direct or depthwise, the layer's choice unless --algorithm says
-            definition: the seven-loop definition on the same layer with 1/4 of each side, 1 thread
+            definition: the seven-loop definition's forward pass on the same layer with 1/4 of each side, 1 thread
 
             \(table.rendered())
             """
@@ -141,7 +161,9 @@ public struct ConvBenchmarkResult: Report, Sendable {
     public var json: JSON {
         .object([("conv", .array(rows.map { row in
             .object([
-                ("name", .string(row.name)), ("algorithm", .string(row.algorithm.rawValue)), ("threads", .int(row.threads)),
+                ("name", .string(row.name)), ("pass", .string(row.backwardAlgorithm == nil ? "forward" : "forward+backward")),
+                ("algorithm", .string(row.algorithm.rawValue)), ("backward_algorithm", row.backwardAlgorithm.map { .string($0.rawValue) } ?? .null),
+                ("threads", .int(row.threads)),
                 ("ms", .number(rounded(row.seconds * 1000))), ("gflops", .number(rounded(row.gflops))),
                 ("definition_gflops", .number(rounded(row.definitionGFLOPS))),
                 ("speedup", .number(rounded(row.gflops / row.definitionGFLOPS))),
