@@ -22,10 +22,12 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
     /// of 5 to 32 channels on 28 to 224 pixels, one thread and two), level with the GEMM at 64
     /// (docs/performance.md).
     public static let directInputChannels = 32
-    /// Input channels per group up to which the backward pass keeps `direct`: it walks its
-    /// gathered rows once per kernel weight, and with more channels the GEMM's backward
-    /// pass is faster (LeNet-5's C3, 6 channels: 3.1 ms against 14.7).
+    /// Input and output channels per group up to which the backward pass keeps `direct`:
+    /// it walks its gathered rows once per kernel weight, and with more channels the GEMM's
+    /// backward pass is faster (LeNet-5's C3, 6 input channels, and the RGB stem, 64
+    /// output channels: 2–3× faster with gemm).
     public static let directBackwardInputChannels = 4
+    public static let directBackwardOutputChannels = 16
     /// Above this much scratch per thread (the gathered rows of very wide images),
     /// `direct` and `depthwise` give way to `gemm`, whose tiles bound their workspace.
     static let directWorkspaceLimitBytes = 8 << 20
@@ -59,11 +61,14 @@ extension Conv2D {
 extension Conv2D {
     /// The algorithm of this layer's backward pass on an input of the given size: the
     /// forward pass's, except that `direct` with more than
-    /// `ConvAlgorithm.directBackwardInputChannels` input channels per group gives way to
+    /// `ConvAlgorithm.directBackwardInputChannels` input channels or
+    /// `ConvAlgorithm.directBackwardOutputChannels` output channels per group gives way to
     /// `gemm`.
     public func backwardAlgorithm(for input: Size2D) -> ConvAlgorithm {
         let forward = algorithm(for: input).algorithm
-        return forward == .direct && inChannels / groups > ConvAlgorithm.directBackwardInputChannels ? .gemm : forward
+        let few = inChannels / groups <= ConvAlgorithm.directBackwardInputChannels
+            && outChannels / groups <= ConvAlgorithm.directBackwardOutputChannels
+        return forward == .direct && !few ? .gemm : forward
     }
 }
 

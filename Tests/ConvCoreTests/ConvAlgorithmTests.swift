@@ -24,10 +24,12 @@ struct ConvAlgorithmTests {
         #expect(algorithm == .gemm && reason.contains("scratch"), "rows too wide for the direct loop's scratch")
     }
 
-    @Test("the backward pass keeps direct for at most 4 input channels per group, and depthwise and gemm always")
+    @Test("the backward pass keeps direct for at most 4 input and 16 output channels per group, and depthwise and gemm always")
     func backwardRule() throws {
         #expect(try Self.layer(8, 1, 3).backwardAlgorithm(for: Size2D(height: 1080, width: 1920)) == .direct)
-        #expect(try Self.layer(64, 4, 7).backwardAlgorithm(for: Size2D(224)) == .direct)
+        #expect(try Self.layer(16, 4, 5).backwardAlgorithm(for: Size2D(32)) == .direct)
+        #expect(try Self.layer(17, 4, 5).backwardAlgorithm(for: Size2D(32)) == .gemm)
+        #expect(try Self.layer(64, 3, 7).backwardAlgorithm(for: Size2D(224)) == .gemm, "an RGB stem")
         #expect(try Self.layer(16, 5, 5).backwardAlgorithm(for: Size2D(14)) == .gemm)
         #expect(try Self.layer(64, 1, 3, groups: 64).backwardAlgorithm(for: Size2D(112)) == .depthwise)
         #expect(try Self.layer(64, 64, 3).backwardAlgorithm(for: Size2D(56)) == .gemm)
