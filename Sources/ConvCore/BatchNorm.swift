@@ -156,9 +156,13 @@ public struct BatchNorm: Sendable {
         let scale = (0..<channels).map { weight.scalars[$0] * inverseStandardDeviation[$0] }
         return try input.withUnsafeBufferPointer { x throws(ShapeError) in
             try outputGradient.withUnsafeBufferPointer { dy throws(ShapeError) in
-                let sums = layout.sums { plane, _ in VectorReader(dy, plane).sum() }
-                // Σ ∂L/∂y · (x − μ); times 1 / √(σ² + ε) it is Σ ∂L/∂y · x̂.
-                let sumsTimesCentered = layout.sums { plane, c in VectorReader(dy, plane).sumOfProducts(VectorReader(x, plane), minus: shift[c]) }
+                // Σ ∂L/∂y, and Σ ∂L/∂y · (x − μ), which times 1 / √(σ² + ε) is Σ ∂L/∂y · x̂: one pass.
+                var (sums, sumsTimesCentered) = ([Double](repeating: 0, count: channels), [Double](repeating: 0, count: channels))
+                layout.forEachPlane { plane, c in
+                    let planeSums = VectorReader(dy, plane).sumAndSumOfProducts(VectorReader(x, plane), minus: shift[c])
+                    sums[c] += planeSums.sum
+                    sumsTimesCentered[c] += planeSums.products
+                }
                 let weightGradient = (0..<channels).map { Float(sumsTimesCentered[$0] * Double(inverseStandardDeviation[$0])) }
                 let inputGradient: Tensor
                 switch normalization.mode {
