@@ -34,17 +34,17 @@ extension Pooling2D {
             case .max:
                 let (a, b) = TwoByTwoRows.split(input, top, count)
                 let (c, d) = TwoByTwoRows.split(input, bottom, count)
-                let best = largest(largest(largest(a, b), c), d)
-                // The winner is the first pixel equal to the largest, or the first NaN.
-                let bestIsNaN = best .!= best
-                func wins(_ pixel: SIMD8<Float>) -> SIMDMask<SIMD8<Int32>> { (pixel .== best) .| ((pixel .!= pixel) .& bestIsNaN) }
-                let (winsA, winsB, winsC) = (wins(a), wins(b), wins(c))
-                let takenA = winsA, takenB = takenA .| winsB, takenC = takenB .| winsC
+                // The winner is the first pixel whose bits are the largest's: `largest` keeps
+                // the first of equals and the first NaN, so its result is that pixel's value.
+                let best = bits(largest(largest(largest(a, b), c), d))
+                // The gradient still to place, handed from pixel to pixel until one wins.
                 let zero = SIMD8<Float>()
-                shares = (zero.replacing(with: upstream, where: winsA),
-                          zero.replacing(with: upstream, where: .!takenA .& winsB),
-                          zero.replacing(with: upstream, where: .!takenB .& winsC),
-                          zero.replacing(with: upstream, where: .!takenC .& wins(d)))
+                let (winsA, winsB, winsC, winsD) = (bits(a) .== best, bits(b) .== best, bits(c) .== best, bits(d) .== best)
+                let afterA = upstream.replacing(with: 0, where: winsA)
+                let afterB = afterA.replacing(with: 0, where: winsB)
+                let afterC = afterB.replacing(with: 0, where: winsC)
+                shares = (zero.replacing(with: upstream, where: winsA), zero.replacing(with: afterA, where: winsB),
+                          zero.replacing(with: afterB, where: winsC), zero.replacing(with: afterC, where: winsD))
             case .average:
                 let quarter = upstream / 4
                 shares = (quarter, quarter, quarter, quarter)
@@ -53,6 +53,9 @@ extension Pooling2D {
             TwoByTwoRows.interleave(shares.2, shares.3, into: gradient, bottom, count)
         }
     }
+
+    @inline(__always)
+    private func bits(_ values: SIMD8<Float>) -> SIMD8<UInt32> { unsafeBitCast(values, to: SIMD8<UInt32>.self) }
 
     /// Per lane, `candidate` where it is larger than `best` or a NaN, unless `best` is a
     /// NaN already: `!(candidate <= best)` holds for both.
@@ -76,6 +79,9 @@ private struct TwoByTwoRows {
     /// Every group of up to eight windows of a row: where its pixels start in the top and
     /// bottom input rows, its first window's index in the output, and how many it has. A
     /// group's pixels, 2 · count per row, lie inside its rows: 2 · outputWidth ≤ inputWidth.
+    /// A row of eight windows or more is all whole groups: the last one moves back to end
+    /// at the row's end, overlapping the one before, whose windows it then computes and
+    /// writes again, to the same values (no two windows share a pixel).
     @inline(__always)
     func forEach(_ body: (_ top: Int, _ bottom: Int, _ window: Int, _ count: Int) -> Void) {
         for plane in 0..<planes {
@@ -83,6 +89,7 @@ private struct TwoByTwoRows {
                 let top = (plane * inputHeight + 2 * y) * inputWidth
                 let window = (plane * outputHeight + y) * outputWidth
                 for x in Swift.stride(from: 0, to: outputWidth, by: 8) {
+                    let x = outputWidth >= 8 ? min(x, outputWidth - 8) : x
                     body(top + 2 * x, top + inputWidth + 2 * x, window + x, min(8, outputWidth - x))
                 }
             }

@@ -59,10 +59,13 @@ struct Pooling2DTests {
         scalars[54] = .nan                              // window 10: its bottom left
         for i in [32, 33, 66, 67] { scalars[i] = -.infinity }  // window 16, the leftover: all −∞
         scalars[9] = 3; scalars[43] = 3                  // window 4: a tie, the top one wins
+        (scalars[10], scalars[11], scalars[44], scalars[45]) = (-0.0, 0, -0.0, -0.0)  // window 5: zeros of both signs tie; the first wins
+        (scalars[12], scalars[13], scalars[46], scalars[47]) = (-1, -0.0, 0, -2)      // window 6: the first zero wins
         let input = try Tensor(shape: [1, 1, 2, 34], scalars: scalars)
         let output = try Pooling2D(.max)(input).scalars
         #expect(output.indices.filter { output[$0].isNaN } == [2, 3, 10])
         #expect(output[4] == 3 && output[16] == -.infinity && output[0] == 1)
+        #expect(output[5].bitPattern == Float(-0.0).bitPattern && output[6].bitPattern == Float(-0.0).bitPattern, "the first zero's sign")
         let upstream = try Tensor(shape: [1, 1, 1, 17], scalars: (1...17).map(Float.init))
         let routed = try Pooling2D(.max).backward(input: input, outputGradient: upstream).scalars
         var expected = [Float](repeating: 0, count: 68)
@@ -71,6 +74,7 @@ struct Pooling2DTests {
         (expected[6], expected[41]) = (4, 0)
         (expected[20], expected[54]) = (0, 11)
         (expected[8], expected[9]) = (0, 5)
+        (expected[12], expected[13]) = (0, 7)
         #expect(routed == expected)
     }
 
