@@ -13,7 +13,7 @@ extension Pooling2D {
             let (a, b) = TwoByTwoRows.split(input, top, count)
             let (c, d) = TwoByTwoRows.split(input, bottom, count)
             let result = switch kind {
-            case .max: largest(largest(largest(a, b), c), d)
+            case .max: Self.largest(Self.largest(Self.largest(a, b), c), d)
             case .average: (SIMD8<Float>() + a + b + c + d) / 4
             }
             VectorWriter(output, window..<window + count).store(result, at: 0)
@@ -36,7 +36,7 @@ extension Pooling2D {
                 let (c, d) = TwoByTwoRows.split(input, bottom, count)
                 // The winner is the first pixel whose bits are the largest's: `largest` keeps
                 // the first of equals and the first NaN, so its result is that pixel's value.
-                let best = bits(largest(largest(largest(a, b), c), d))
+                let best = bits(Self.largest(Self.largest(Self.largest(a, b), c), d))
                 // The gradient still to place, handed from pixel to pixel until one wins.
                 let zero = SIMD8<Float>()
                 let (winsA, winsB, winsC, winsD) = (bits(a) .== best, bits(b) .== best, bits(c) .== best, bits(d) .== best)
@@ -56,13 +56,6 @@ extension Pooling2D {
 
     @inline(__always)
     private func bits(_ values: SIMD8<Float>) -> SIMD8<UInt32> { unsafeBitCast(values, to: SIMD8<UInt32>.self) }
-
-    /// Per lane, `candidate` where it is larger than `best` or a NaN, unless `best` is a
-    /// NaN already: `!(candidate <= best)` holds for both.
-    @inline(__always)
-    private func largest(_ best: SIMD8<Float>, _ candidate: SIMD8<Float>) -> SIMD8<Float> {
-        best.replacing(with: candidate, where: .!(candidate .<= best) .& (best .== best))
-    }
 }
 
 /// The windows of 2×2, stride-2 pooling over planes of an [N, C, H, W] buffer, eight at a

@@ -109,6 +109,14 @@ public struct Pooling2D: Sendable {
         return gradient
     }
 
+    /// Per lane, `candidate` where it is larger than `best` or a NaN, unless `best` is a
+    /// NaN already (`!(candidate <= best)` holds for both): the running maximum of a window,
+    /// which keeps the first of equal pixels and the first NaN, as PyTorch's does.
+    @inline(__always)
+    static func largest(_ best: SIMD8<Float>, _ candidate: SIMD8<Float>) -> SIMD8<Float> {
+        best.replacing(with: candidate, where: .!(candidate .<= best) .& (best .== best))
+    }
+
     private func check(_ input: Tensor) throws(ShapeError) -> ConvGeometry {
         guard input.shape.count == 4 else {
             throw ShapeError("a pooling input is [N, C, H, W]; got \(input.shape)")
@@ -174,9 +182,7 @@ public struct Pooling2D: Sendable {
             var largest = lanes(values, origin, count)
             for i in 0..<kernelHeight {
                 for j in 0..<kernelWidth where i > 0 || j > 0 {
-                    let candidates = lanes(values, origin + i * inputWidth + j, count)
-                    // Larger, or a NaN where the best is not one: `!(v <= largest)` holds for both.
-                    largest.replace(with: candidates, where: .!(candidates .<= largest) .& (largest .== largest))
+                    largest = Pooling2D.largest(largest, lanes(values, origin + i * inputWidth + j, count))
                 }
             }
             return largest

@@ -80,18 +80,8 @@ public struct Tensor: Equatable, Sendable {
         var result = self
         result.storage = [Float](unsafeUninitializedCapacity: storage.count) { output, initialized in
             storage.withUnsafeBufferPointer { input in
-                let whole = input.count / 8 * 8
-                if let source = UnsafeRawPointer(input.baseAddress), let target = UnsafeMutableRawPointer(output.baseAddress) {
-                    for offset in stride(from: 0, to: 4 * whole, by: 32) {
-                        let vector = transform(source.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self))
-                        target.storeBytes(of: vector, toByteOffset: offset, as: SIMD8<Float>.self)
-                    }
-                }
-                guard whole < input.count else { return }
-                var last = SIMD8<Float>()
-                for i in whole..<input.count { last[i - whole] = input[i] }
-                last = transform(last)
-                for i in whole..<input.count { output[i] = last[i - whole] }
+                let (source, target) = (VectorReader(input, input.indices), VectorWriter(output, input.indices))
+                for i in stride(from: 0, to: input.count, by: 8) { target.store(transform(source[i]), at: i) }
             }
             initialized = storage.count
         }
