@@ -19,11 +19,13 @@ extension Conv2D {
     /// size, and the chunks' sums are added in order (`Lowering.partialSumsLimitBytes`).
     /// With `direct` and `depthwise` (`backwardAlgorithm`'s choice unless `algorithm`
     /// says), the same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
+    /// With `winograd`, the weight gradient as with `gemm`, and the input gradient as the
+    /// convolution of ∂L/∂out with the kernels turned by 180°, by F(2×2, 3×3) (`WinogradLowering`).
     /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
     /// gradient returned for it is an empty tensor: a network's first layer needs only its
     /// parameters'.
-    /// - Throws: `ShapeError` when the input does not fit the layer or the output
-    ///   gradient is not the shape of the output.
+    /// - Throws: `ShapeError` when the input does not fit the layer, the output gradient
+    ///   is not the shape of the output, or `winograd` is asked of a layer it does not compute.
     public func backward(input: Tensor, outputGradient: Tensor, threads: Int? = nil, inputGradient needsInput: Bool = true,
                          algorithm: ConvAlgorithm? = nil) throws(ShapeError) -> Gradients {
         let (batch, geometry) = try check(input)
@@ -34,7 +36,8 @@ extension Conv2D {
         var inputGradient = try Tensor(shape: needsInput ? input.shape : [0])
         var weightGradient = try Tensor(shape: weight.shape)
         let algorithm = algorithm ?? backwardAlgorithm(for: geometry.input)
-        if batch > 0 && algorithm != .gemm {
+        if algorithm == .winograd { try checkWinograd() }
+        if batch > 0 && (algorithm == .direct || algorithm == .depthwise) {
             let lowering = DirectLowering(self, geometry, algorithm: algorithm)
             input.withUnsafeBufferPointer { x in
                 weight.withUnsafeBufferPointer { w in
@@ -55,7 +58,10 @@ extension Conv2D {
                     outputGradient.withUnsafeBufferPointer { dy in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             weightGradient.withUnsafeMutableBufferPointer { dw in
-                                lowering.backward(plan, x, w, dy, needsInput ? dx : nil, dw, threads: threads ?? availableCores)
+                                lowering.backward(plan, x, w, dy, needsInput && algorithm == .gemm ? dx : nil, dw, threads: threads ?? availableCores)
+                                if needsInput && algorithm == .winograd {
+                                    WinogradLowering(inputGradientOf: self, geometry).run(batch: batch, dy, w, nil, dx, threads: threads ?? availableCores)
+                                }
                             }
                         }
                     }

@@ -9,19 +9,33 @@ extension Conv2D {
     ///
     /// and the bias added per channel. A 1×1 kernel with stride 1 and no padding skips
     /// im2col: the input plane already is the column matrix. With `direct` or `depthwise`,
-    /// the definition vectorized along each output row (`DirectLowering`).
+    /// the definition vectorized along each output row (`DirectLowering`); with `winograd`,
+    /// F(2×2, 3×3) on 2×2 tiles, 16 GEMMs per chunk of tiles (`WinogradLowering`).
     /// - Parameters:
     ///   - threads: at most this many threads (default: every available core); the
     ///     values do not depend on it.
     ///   - algorithm: how to compute it (default: the layer's choice, `algorithm(for:)`).
     /// - Throws: `ShapeError` when the input is not [N, inChannels, H, W], the kernel does
-    ///   not fit in the padded input, or the output would hold more values than an `Int`
-    ///   can count.
+    ///   not fit in the padded input, the output would hold more values than an `Int`
+    ///   can count, or `winograd` is asked of a layer it does not compute.
     public func callAsFunction(_ input: Tensor, threads: Int? = nil, algorithm: ConvAlgorithm? = nil) throws(ShapeError) -> Tensor {
         let (batch, geometry) = try check(input)
         let outputShape = [batch, outChannels, geometry.height.output, geometry.width.output]
         guard batch > 0 else { return try Tensor(shape: outputShape) }
         let algorithm = algorithm ?? self.algorithm(for: geometry.input).algorithm
+        if algorithm == .winograd {
+            try checkWinograd()
+            let lowering = WinogradLowering(self, geometry)
+            return try Tensor(shape: outputShape) { output in
+                input.withUnsafeBufferPointer { x in
+                    weight.withUnsafeBufferPointer { w in
+                        (bias?.scalars ?? []).withUnsafeBufferPointer { b in
+                            lowering.run(batch: batch, x, w, b.isEmpty ? nil : b, output, threads: threads ?? availableCores)
+                        }
+                    }
+                }
+            }
+        }
         if algorithm != .gemm {
             let lowering = DirectLowering(self, geometry, algorithm: algorithm)
             return try Tensor(shape: outputShape) { output in
@@ -44,6 +58,15 @@ extension Conv2D {
                     }
                 }
             }
+        }
+    }
+}
+
+extension Conv2D {
+    /// Throws unless `winograd` computes this layer: a 3×3 kernel, stride 1, dilation 1.
+    func checkWinograd() throws(ShapeError) {
+        guard WinogradLowering.computes(self) else {
+            throw ShapeError("winograd computes 3×3 kernels with stride 1 and dilation 1; this layer has kernel \(kernelSize), stride \(stride), dilation \(dilation)")
         }
     }
 }

@@ -14,6 +14,10 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
     /// The direct loop one channel at a time, for `groups == inChannels`: each channel
     /// has its own kernel, which the GEMM would see as a one-row matrix.
     case depthwise
+    /// Winograd's F(2×2, 3×3) for 3×3 kernels with stride 1 and dilation 1
+    /// (`WinogradLowering`): 16 products per 2×2 block of outputs where the definition
+    /// takes 36, as 16 GEMMs over the tiles' transforms, for layers with many channels.
+    case winograd
 
     public var description: String { rawValue }
 
@@ -28,6 +32,11 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
     /// output channels: 2–3× faster with gemm).
     public static let directBackwardInputChannels = 4
     public static let directBackwardOutputChannels = 16
+    /// 2×2 output tiles per channel from which a 3×3 layer chooses `winograd`: measured
+    /// faster than gemm for 33 to 128 channels on 56×56 and 112×112 planes (784 and 3,136
+    /// tiles, 1.1–1.5×), slower on 14×14 and 7×7 with 256 and 512 channels (49 and 16 tiles:
+    /// 0.3–0.6×), about level at 28×28 with 96 and 128 (docs/performance.md).
+    public static let winogradTilesPerChannel = 4
     /// Above this much scratch per thread (the gathered rows of very wide images),
     /// `direct` and `depthwise` give way to `gemm`, whose tiles bound their workspace.
     static let directWorkspaceLimitBytes = 8 << 20
@@ -39,28 +48,45 @@ extension Conv2D {
     /// - `depthwise` when every group has one input channel (`groups == inChannels > 1`);
     /// - `direct` when a group has at most `ConvAlgorithm.directInputChannels` input
     ///   channels and the kernel is larger than 1×1;
-    /// - `gemm` otherwise: a 1×1 kernel (its GEMM needs no im2col) and many input
-    ///   channels, or a row too wide for the direct loop's scratch.
+    /// - `winograd` for a 3×3 kernel with stride 1 and dilation 1 and more input channels,
+    ///   when the output plane has at least `ConvAlgorithm.winogradTilesPerChannel` 2×2
+    ///   tiles per input or output channel of a group, whichever are more: the kernels'
+    ///   transforms are computed and read once per pass, and must serve enough tiles;
+    /// - `gemm` otherwise: a 1×1 kernel (its GEMM needs no im2col), many input channels
+    ///   on a small plane, other kernels, or a row too wide for the direct loop's scratch.
     public func algorithm(for input: Size2D) -> (algorithm: ConvAlgorithm, reason: String) {
-        let inPerGroup = inChannels / groups
+        let inPerGroup = inChannels / groups, outPerGroup = outChannels / groups
         let kernel = kernelSize
-        if let geometry = try? geometry(for: input),
-           DirectLowering.workspaceBytes(geometry: geometry, inPerGroup: inPerGroup) > ConvAlgorithm.directWorkspaceLimitBytes {
-            return (.gemm, "rows too wide for the direct loop's scratch")
-        }
+        let geometry = try? geometry(for: input)
+        let directFits = geometry.map {
+            DirectLowering.workspaceBytes(geometry: $0, inPerGroup: inPerGroup) <= ConvAlgorithm.directWorkspaceLimitBytes
+        } ?? true
         if inPerGroup == 1 && groups > 1 {
-            return (.depthwise, "one input channel per group")
+            return directFits ? (.depthwise, "one input channel per group") : (.gemm, "rows too wide for the direct loop's scratch")
         }
         if inPerGroup <= ConvAlgorithm.directInputChannels && kernel.height * kernel.width > 1 {
-            return (.direct, "\(inPerGroup) input channel\(inPerGroup == 1 ? "" : "s") per group")
+            return directFits ? (.direct, "\(inPerGroup) input channel\(inPerGroup == 1 ? "" : "s") per group")
+                : (.gemm, "rows too wide for the direct loop's scratch")
+        }
+        if let geometry, WinogradLowering.computes(self) {
+            let tiles = WinogradLowering(self, geometry).tilesPerImage
+            if tiles >= ConvAlgorithm.winogradTilesPerChannel * max(inPerGroup, outPerGroup) {
+                return (.winograd, "3×3, stride 1, \(inPerGroup) input channels per group, \(tiles) tiles")
+            }
         }
         return (.gemm, kernel.height * kernel.width == 1 ? "a 1×1 kernel" : "\(inPerGroup) input channels per group")
+    }
+
+    /// Whether `algorithm` computes this layer: every algorithm computes every layer,
+    /// except `winograd`, which computes 3×3 kernels with stride 1 and dilation 1 only.
+    public func computes(with algorithm: ConvAlgorithm) -> Bool {
+        algorithm != .winograd || WinogradLowering.computes(self)
     }
 }
 
 extension Conv2D {
     /// The algorithm of this layer's backward pass on an input of the given size: the
-    /// forward pass's, except that `direct` with more than
+    /// forward pass's (for `winograd`, its input gradient; the weight gradient is gemm's), except that `direct` with more than
     /// `ConvAlgorithm.directBackwardInputChannels` input channels or
     /// `ConvAlgorithm.directBackwardOutputChannels` output channels per group gives way to
     /// `gemm`.

@@ -12,7 +12,9 @@ struct BenchConvCommand: Command {
             GFLOP/s = 2·MACs / seconds (MACs exclude the bias), the best of several runs after a
             warm-up, on 1 thread and on --threads threads. Each layer runs with the algorithm it
             chooses from its shape (gemm: im2col + SGEMM; direct: up to 32 input channels;
-            depthwise: one input channel per group) unless --algorithm forces one. The
+            depthwise: one input channel per group; winograd: F(2×2, 3×3) for 3×3 layers
+            with more channels on large enough planes) unless --algorithm forces one
+            (winograd skips the layers that are not 3×3 with stride 1). The
             seven-loop definition is timed on a smaller input of the same layer (1/4 of each
             side) for the speed-up. With --backward each run is a training step's passes:
             forward, then the input and weight gradients (with the backward pass's own
@@ -35,6 +37,9 @@ struct BenchConvCommand: Command {
         benchmark.threads = try arguments.threads() ?? benchmark.threads
         benchmark.algorithm = try arguments.choice("--algorithm", from: ConvAlgorithm.allCases.map(\.rawValue)).flatMap(ConvAlgorithm.init)
         benchmark.layer = try arguments.choice("--layer", from: ConvBenchmark.layerNames)
+        if let algorithm = benchmark.algorithm, let layer = benchmark.layer, !ConvBenchmark.computes(layer: layer, with: algorithm) {
+            throw arguments.error("--algorithm \(algorithm) does not compute \(layer): it needs a 3×3 kernel with stride 1")
+        }
         benchmark.backward = arguments.flag("--backward")
         json = arguments.flag("--json")
     }

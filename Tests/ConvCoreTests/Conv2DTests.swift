@@ -8,18 +8,20 @@ struct Conv2DTests {
     /// One random layer and input: kernel 1…7, stride 1…3, padding 0…3 or same/valid,
     /// dilation 1…3, groups 1, 2 or depthwise, bias or not, batch 1…2, every size chosen
     /// per axis; redrawn until the kernel fits the padded input.
-    static func randomCase(_ random: inout SeededGenerator) throws -> (Conv2D, Tensor) {
+    /// A random layer and input; for `winograd`, one it computes (3×3, stride 1, dilation 1).
+    static func randomCase(_ random: inout SeededGenerator, for algorithm: ConvAlgorithm? = nil) throws -> (Conv2D, Tensor) {
         while true {
             let groupChoice = random.int(0...2)
             let groups = [1, 2, random.int(1...4)][groupChoice]
             let inPerGroup = groupChoice == 2 ? 1 : random.int(1...3)
             let outPerGroup = random.int(1...3)
-            let kernel = Size2D(height: random.int(1...7), width: random.int(1...7))
-            let dilation = Size2D(height: random.int(1...3), width: random.int(1...3))
+            let winograd = algorithm == .winograd
+            let kernel = winograd ? Size2D(3) : Size2D(height: random.int(1...7), width: random.int(1...7))
+            let dilation = winograd ? Size2D(1) : Size2D(height: random.int(1...3), width: random.int(1...3))
             let paddingChoice = random.int(0...5)
             let padding: Padding = paddingChoice == 4 ? .same : paddingChoice == 5 ? .valid
                 : .explicit(Size2D(height: random.int(0...3), width: random.int(0...3)))
-            let stride = padding == .same ? Size2D(1) : Size2D(height: random.int(1...3), width: random.int(1...3))
+            let stride = padding == .same || winograd ? Size2D(1) : Size2D(height: random.int(1...3), width: random.int(1...3))
             let input = Size2D(height: random.int(1...14), width: random.int(1...14))
             let batch = random.int(1...2)
             let weight = try random.tensor([groups * outPerGroup, inPerGroup, kernel.height, kernel.width])
@@ -44,11 +46,15 @@ struct Conv2DTests {
     func matchesDefinition(algorithm: ConvAlgorithm) throws {
         var random = SeededGenerator(seed: 2024)
         for trial in 0..<300 {
-            let (conv, input) = try Self.randomCase(&random)
-            let expected = try convolutionByDefinition(conv, input)
+            let (conv, input) = try Self.randomCase(&random, for: algorithm)
             let actual = try conv(input, threads: 1 + trial % 3, algorithm: algorithm)
-            expectClose(actual, expected, tolerance: try Self.tolerance(conv, input),
-                        "\(algorithm) trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups) input \(input.shape)")
+            let comment = "\(algorithm) trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups) input \(input.shape)"
+            if algorithm == .winograd {
+                // Held to its own error bound, against the exact value.
+                expectWithinBound(actual, try WinogradReference.forward(conv, input).compute(input.scalars), comment)
+            } else {
+                expectClose(actual, try convolutionByDefinition(conv, input), tolerance: try Self.tolerance(conv, input), comment)
+            }
         }
     }
 
@@ -106,7 +112,7 @@ struct Conv2DTests {
     func gradientsMatchFiniteDifferences(algorithm: ConvAlgorithm) throws {
         var random = SeededGenerator(seed: 77)
         for trial in 0..<40 {
-            let (conv, input) = try Self.randomCase(&random)
+            let (conv, input) = try Self.randomCase(&random, for: algorithm)
             try expectGradientsMatchFiniteDifferences(conv, input, threads: 1 + trial % 2, algorithm: algorithm, samples: 12, random: &random,
                 "\(algorithm) trial \(trial): kernel \(conv.kernelSize) stride \(conv.stride) padding \(conv.padding) dilation \(conv.dilation) groups \(conv.groups)")
         }

@@ -9,22 +9,27 @@ struct ConvAlgorithmTests {
         try Conv2D(weight: Tensor(shape: [out, inPerGroup, k, k], repeating: 1), groups: groups)
     }
 
-    @Test("the rule: depthwise for one input channel per group, direct for up to 32 input channels, gemm otherwise")
+    @Test("the rule: depthwise for one input channel per group, direct for up to 32 input channels, winograd for 3×3 layers on planes of enough tiles, gemm otherwise")
     func rule() throws {
         #expect(try Self.layer(8, 1, 3).algorithm(for: Size2D(height: 1080, width: 1920)).algorithm == .direct)
         #expect(try Self.layer(64, 3, 7).algorithm(for: Size2D(224)).algorithm == .direct)
         #expect(try Self.layer(64, 1, 3, groups: 64).algorithm(for: Size2D(112)).algorithm == .depthwise)
         #expect(try Self.layer(128, 1, 3, groups: 64).algorithm(for: Size2D(112)).algorithm == .depthwise, "a channel multiplier of 2")
-        #expect(try Self.layer(64, 64, 3).algorithm(for: Size2D(56)).algorithm == .gemm)
+        #expect(try Self.layer(64, 64, 3).algorithm(for: Size2D(56)).algorithm == .winograd, "784 tiles ≥ 4 × 64")
+        #expect(try Self.layer(64, 64, 3).algorithm(for: Size2D(height: 18, width: 56)).algorithm == .gemm, "252 tiles < 4 × 64")
+        #expect(try Self.layer(128, 128, 3).algorithm(for: Size2D(28)).algorithm == .gemm, "196 tiles < 4 × 128")
+        #expect(try Self.layer(16, 64, 3).algorithm(for: Size2D(56)).algorithm == .winograd, "the larger channel count decides")
+        #expect(try Self.layer(64, 64, 5).algorithm(for: Size2D(56)).algorithm == .gemm, "a 5×5 kernel")
+        #expect(try Conv2D(weight: Tensor(shape: [64, 64, 3, 3]), stride: Size2D(2)).algorithm(for: Size2D(112)).algorithm == .gemm, "stride 2")
         #expect(try Self.layer(16, 6, 5).algorithm(for: Size2D(14)).algorithm == .direct)
         #expect(try Self.layer(32, 32, 3).algorithm(for: Size2D(28)).algorithm == .direct)
-        #expect(try Self.layer(32, 33, 3).algorithm(for: Size2D(28)).algorithm == .gemm)
+        #expect(try Self.layer(32, 33, 3).algorithm(for: Size2D(14)).algorithm == .gemm, "49 tiles < 4 × 33")
         #expect(try Self.layer(64, 3, 1).algorithm(for: Size2D(56)).algorithm == .gemm, "a 1×1 kernel needs no im2col")
         let (algorithm, reason) = try Self.layer(8, 1, 3).algorithm(for: Size2D(height: 4, width: 4_000_000))
         #expect(algorithm == .gemm && reason.contains("scratch"), "rows too wide for the direct loop's scratch")
     }
 
-    @Test("the backward pass keeps direct for at most 4 input and 16 output channels per group, and depthwise and gemm always")
+    @Test("the backward pass keeps direct for at most 4 input and 16 output channels per group, and depthwise, winograd and gemm always")
     func backwardRule() throws {
         #expect(try Self.layer(8, 1, 3).backwardAlgorithm(for: Size2D(height: 1080, width: 1920)) == .direct)
         #expect(try Self.layer(16, 4, 5).backwardAlgorithm(for: Size2D(32)) == .direct)
@@ -32,7 +37,8 @@ struct ConvAlgorithmTests {
         #expect(try Self.layer(64, 3, 7).backwardAlgorithm(for: Size2D(224)) == .gemm, "an RGB stem")
         #expect(try Self.layer(16, 5, 5).backwardAlgorithm(for: Size2D(14)) == .gemm)
         #expect(try Self.layer(64, 1, 3, groups: 64).backwardAlgorithm(for: Size2D(112)) == .depthwise)
-        #expect(try Self.layer(64, 64, 3).backwardAlgorithm(for: Size2D(56)) == .gemm)
+        #expect(try Self.layer(64, 64, 3).backwardAlgorithm(for: Size2D(56)) == .winograd)
+        #expect(try Self.layer(64, 64, 3).backwardAlgorithm(for: Size2D(14)) == .gemm)
     }
 
     @Test("the debug description names the layer and its algorithm")

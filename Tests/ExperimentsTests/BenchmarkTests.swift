@@ -31,7 +31,7 @@ struct BenchmarkTests {
         let cases = try ConvBenchmark.cases()
         #expect(cases.map(\.name) == ConvBenchmark.layerNames)
         let chosen = cases.map { $0.conv.algorithm(for: Size2D(height: $0.input.shape[2], width: $0.input.shape[3])).algorithm }
-        #expect(chosen == [.direct, .gemm, .direct, .depthwise, .direct])
+        #expect(chosen == [.direct, .winograd, .direct, .depthwise, .direct])
     }
 
     @Test("bench layers times the floor first, then every layer forward and backward, and its ratios are to the floor")

@@ -23,6 +23,12 @@ public struct ConvBenchmark: Sendable {
 
     public init() {}
 
+    /// Whether `algorithm` computes the layer of this name (`winograd` computes 3×3
+    /// kernels with stride 1 only), so a command can refuse to time nothing.
+    public static func computes(layer name: String, with algorithm: ConvAlgorithm) -> Bool {
+        ((try? cases()) ?? []).first { $0.name == name }?.conv.computes(with: algorithm) ?? true
+    }
+
     /// A layer to time, ready to run: its weights and its input.
     struct Case {
         var name: String
@@ -76,6 +82,10 @@ public struct ConvBenchmark: Sendable {
         var rows: [ConvTiming] = []
         for layer in try Self.cases() where self.layer == nil || self.layer == layer.name {
             let (conv, input) = (layer.conv, layer.input)
+            if let algorithm, !conv.computes(with: algorithm) {
+                progress("skipping \(layer.name): \(algorithm) does not compute a \(conv.kernelSize) kernel with stride \(conv.stride)")
+                continue
+            }
             let flops = (backward ? 6 : 2) * Double(try macs(conv, input.shape))
             let geometry = try conv.geometry(for: Size2D(height: input.shape[2], width: input.shape[3]))
             let outputShape = [input.shape[0], conv.outChannels, geometry.height.output, geometry.width.output]
@@ -151,7 +161,7 @@ public struct ConvBenchmarkResult: Report, Sendable {
             : "Conv2D forward: GFLOP/s = 2·MACs / best time (MACs exclude the bias)"
         return """
             \(passes)
-            algorithm: gemm (im2col + SGEMM), direct or depthwise, the layer's choice unless --algorithm says
+            algorithm: gemm (im2col + SGEMM), direct, depthwise or winograd (F(2×2, 3×3)), the layer's choice unless --algorithm says
             definition: the seven-loop definition's forward pass on the same layer with 1/4 of each side, 1 thread
 
             \(table.rendered())
