@@ -20,7 +20,7 @@ extension Conv2D {
     /// With `direct` and `depthwise` (`backwardAlgorithm`'s choice unless `algorithm`
     /// says), the same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
     /// With `winograd`, the weight gradient as with `gemm`, and the input gradient as the
-    /// convolution of ∂L/∂out with the kernels turned by 180°, by F(2×2, 3×3) (`WinogradLowering`).
+    /// convolution of ∂L/∂out with the kernels turned by 180°, with the forward pass's tiling (`WinogradLowering`).
     /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
     /// gradient returned for it is an empty tensor: a network's first layer needs only its
     /// parameters'.
@@ -60,7 +60,7 @@ extension Conv2D {
                             weightGradient.withUnsafeMutableBufferPointer { dw in
                                 lowering.backward(plan, x, w, dy, needsInput && algorithm == .gemm ? dx : nil, dw, threads: threads ?? availableCores)
                                 if needsInput && algorithm == .winograd {
-                                    WinogradLowering(inputGradientOf: self, geometry).run(batch: batch, dy, w, nil, dx, threads: threads ?? availableCores)
+                                    WinogradTile.run(self, geometry, inputGradient: true, batch: batch, dy, w, nil, dx, threads: threads ?? availableCores)
                                 }
                             }
                         }

@@ -10,7 +10,7 @@ extension Conv2D {
     /// and the bias added per channel. A 1×1 kernel with stride 1 and no padding skips
     /// im2col: the input plane already is the column matrix. With `direct` or `depthwise`,
     /// the definition vectorized along each output row (`DirectLowering`); with `winograd`,
-    /// F(2×2, 3×3) on 2×2 tiles, 16 GEMMs per chunk of tiles (`WinogradLowering`).
+    /// F(4×4, 3×3) or F(2×2, 3×3), a GEMM per element of the tiles' transforms (`WinogradLowering`).
     /// - Parameters:
     ///   - threads: at most this many threads (default: every available core); the
     ///     values do not depend on it.
@@ -25,12 +25,12 @@ extension Conv2D {
         let algorithm = algorithm ?? self.algorithm(for: geometry.input).algorithm
         if algorithm == .winograd {
             try checkWinograd()
-            let lowering = WinogradLowering(self, geometry)
             return try Tensor(shape: outputShape) { output in
                 input.withUnsafeBufferPointer { x in
                     weight.withUnsafeBufferPointer { w in
                         (bias?.scalars ?? []).withUnsafeBufferPointer { b in
-                            lowering.run(batch: batch, x, w, b.isEmpty ? nil : b, output, threads: threads ?? availableCores)
+                            WinogradTile.run(self, geometry, inputGradient: false, batch: batch, x, w, b.isEmpty ? nil : b, output,
+                                              threads: threads ?? availableCores)
                         }
                     }
                 }
@@ -65,7 +65,7 @@ extension Conv2D {
 extension Conv2D {
     /// Throws unless `winograd` computes this layer: a 3×3 kernel, stride 1, dilation 1.
     func checkWinograd() throws(ShapeError) {
-        guard WinogradLowering.computes(self) else {
+        guard WinogradTile.computes(self) else {
             throw ShapeError("winograd computes 3×3 kernels with stride 1 and dilation 1; this layer has kernel \(kernelSize), stride \(stride), dilation \(dilation)")
         }
     }

@@ -14,9 +14,10 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
     /// The direct loop one channel at a time, for `groups == inChannels`: each channel
     /// has its own kernel, which the GEMM would see as a one-row matrix.
     case depthwise
-    /// Winograd's F(2×2, 3×3) for 3×3 kernels with stride 1 and dilation 1
-    /// (`WinogradLowering`): 16 products per 2×2 block of outputs where the definition
-    /// takes 36, as 16 GEMMs over the tiles' transforms, for layers with many channels.
+    /// Winograd's F(4×4, 3×3) or F(2×2, 3×3) for 3×3 kernels with stride 1 and dilation 1
+    /// (`WinogradLowering`): 36 products per 4×4 block of outputs where the definition takes
+    /// 144 (16 per 2×2 block for 36), as GEMMs over the tiles' transforms, for layers with
+    /// many channels on large enough planes.
     case winograd
 
     public var description: String { rawValue }
@@ -32,11 +33,11 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable, CustomStringConvertib
     /// output channels: 2–3× faster with gemm).
     public static let directBackwardInputChannels = 4
     public static let directBackwardOutputChannels = 16
-    /// 2×2 output tiles per channel from which a 3×3 layer chooses `winograd`: measured
-    /// faster than gemm for 33 to 128 channels on 56×56 and 112×112 planes (784 and 3,136
-    /// tiles, 1.1–1.5×), slower on 14×14 and 7×7 with 256 and 512 channels (49 and 16 tiles:
-    /// 0.3–0.6×), about level at 28×28 with 96 and 128 (docs/performance.md).
-    public static let winogradTilesPerChannel = 4
+    /// Output tiles per channel from which a 3×3 layer chooses `winograd`: with one per
+    /// channel, measured faster than gemm for 33 to 256 channels on 28×28 to 112×112 planes
+    /// (1.2–2×, F(4×4) from 56×56 on, F(2×2) at 28×28), slower with fewer (64 and 128
+    /// channels on 14×14, 256 and 512 on 14×14 and 7×7: 0.2–0.8×) (docs/performance.md).
+    public static let winogradTilesPerChannel = 1
     /// Above this much scratch per thread (the gathered rows of very wide images),
     /// `direct` and `depthwise` give way to `gemm`, whose tiles bound their workspace.
     static let directWorkspaceLimitBytes = 8 << 20
@@ -49,9 +50,9 @@ extension Conv2D {
     /// - `direct` when a group has at most `ConvAlgorithm.directInputChannels` input
     ///   channels and the kernel is larger than 1×1;
     /// - `winograd` for a 3×3 kernel with stride 1 and dilation 1 and more input channels,
-    ///   when the output plane has at least `ConvAlgorithm.winogradTilesPerChannel` 2×2
-    ///   tiles per input or output channel of a group, whichever are more: the kernels'
-    ///   transforms are computed and read once per pass, and must serve enough tiles;
+    ///   when the output plane has at least `ConvAlgorithm.winogradTilesPerChannel` tiles
+    ///   per input or output channel of a group, whichever are more: F(4×4, 3×3) where its
+    ///   4×4 tiles are that many, else F(2×2, 3×3) where its 2×2 tiles are (`WinogradTile`);
     /// - `gemm` otherwise: a 1×1 kernel (its GEMM needs no im2col), many input channels
     ///   on a small plane, other kernels, or a row too wide for the direct loop's scratch.
     public func algorithm(for input: Size2D) -> (algorithm: ConvAlgorithm, reason: String) {
@@ -68,11 +69,8 @@ extension Conv2D {
             return directFits ? (.direct, "\(inPerGroup) input channel\(inPerGroup == 1 ? "" : "s") per group")
                 : (.gemm, "rows too wide for the direct loop's scratch")
         }
-        if let geometry, WinogradLowering.computes(self) {
-            let tiles = WinogradLowering(self, geometry).tilesPerImage
-            if tiles >= ConvAlgorithm.winogradTilesPerChannel * max(inPerGroup, outPerGroup) {
-                return (.winograd, "3×3, stride 1, \(inPerGroup) input channels per group, \(tiles) tiles")
-            }
+        if let geometry, WinogradTile.computes(self), let (tile, tiles) = WinogradTile.fitting(self, geometry) {
+            return (.winograd, "\(tile), \(inPerGroup) input channels per group, \(tiles) tiles")
         }
         return (.gemm, kernel.height * kernel.width == 1 ? "a 1×1 kernel" : "\(inPerGroup) input channels per group")
     }
@@ -80,7 +78,7 @@ extension Conv2D {
     /// Whether `algorithm` computes this layer: every algorithm computes every layer,
     /// except `winograd`, which computes 3×3 kernels with stride 1 and dilation 1 only.
     public func computes(with algorithm: ConvAlgorithm) -> Bool {
-        algorithm != .winograd || WinogradLowering.computes(self)
+        algorithm != .winograd || WinogradTile.computes(self)
     }
 }
 

@@ -1,25 +1,24 @@
 import GEMM
 
-/// One 3×3, stride-1 convolution on one input geometry, computed with F(2×2, 3×3)
-/// (`WinogradTransform`): the `winograd` algorithm.
+/// One 3×3, stride-1 convolution on one input geometry, computed with F(m×m, 3×3)
+/// (`WinogradTiling`): the `winograd` algorithm.
 ///
-/// The output planes are cut into 2×2 tiles, numbered row by row, and the tiles of an
+/// The output planes are cut into m×m tiles, numbered row by row, and the tiles of an
 /// image into chunks whose transforms fit in a worker's workspace. For each image, group
-/// and chunk:
+/// and chunk, with E = (m + 2)² elements per transformed tile:
 ///
-///     V_ξ (in × tiles)  = the input transform of each channel's 4×4 tiles
-///     M_ξ (out × tiles) = U_ξ (out × in) · V_ξ            for ξ = 0 … 15: 16 GEMMs
+///     V_ξ (in × tiles)  = the input transform of each channel's tiles
+///     M_ξ (out × tiles) = U_ξ (out × in) · V_ξ            for ξ = 0 … E − 1: E GEMMs
 ///     output tiles      = the output transform of M, plus the bias, as it is stored
 ///
 /// U, the kernels' transforms, is computed and packed once per pass for every chunk.
 /// The same code computes a layer's input gradient: for stride 1 and dilation 1 it is
 /// the convolution of the output gradient with the kernels turned by 180° and their
-/// channels swapped, padded by 2 − p, whose transforms are U's elements moved and
-/// transposed (`init(inputGradientOf:_:)`).
+/// channels swapped, padded by 2 − p (`init(inputGradientOf:_:)`).
 ///
 /// Each output is one column of each GEMM, whose value does not depend on the other
 /// columns, and one worker computes it: the values do not depend on the thread count.
-struct WinogradLowering {
+struct WinogradLowering<Tiling: WinogradTiling> {
     /// Whether the pass computes the layer's output or its input gradient.
     enum Pass { case forward, inputGradient }
 
@@ -36,28 +35,23 @@ struct WinogradLowering {
     /// whose layer pads by more than 2.
     let top: Int
     let left: Int
-    /// Tiles per plane: rows and columns of 2×2 output blocks.
+    /// Tiles per plane: rows and columns of m×m output blocks.
     let tileRows: Int
     let tileColumns: Int
 
-    /// Whether F(2×2, 3×3) computes this layer: a 3×3 kernel, stride 1, dilation 1.
-    static func computes(_ conv: Conv2D) -> Bool {
-        conv.kernelSize == Size2D(3) && conv.stride == Size2D(1) && conv.dilation == Size2D(1)
-    }
-
     /// Transform workspace per worker and chunk, chunks as long as fit in it (measured best
-    /// among 256 KiB to 4 MiB, docs/performance.md), and at least this many tiles each.
-    static let targetWorkspaceBytes = 1 << 20
-    static let minimumChunkTiles = 32
+    /// among 1, 2 and 4 MiB, docs/performance.md), and at least this many tiles each.
+    static var targetWorkspaceBytes: Int { 4 << 20 }
+    static var minimumChunkTiles: Int { 32 }
 
-    /// The forward pass. - Precondition: `computes(conv)`.
+    /// The forward pass. - Precondition: `WinogradTile.computes(conv)`.
     init(_ conv: Conv2D, _ geometry: ConvGeometry) {
         self.init(pass: .forward, groups: conv.groups, inPerGroup: conv.inChannels / conv.groups, outPerGroup: conv.outChannels / conv.groups,
                   source: geometry.input, result: geometry.output, top: geometry.height.padBefore, left: geometry.width.padBefore)
     }
 
     /// The input gradient: the output gradient in, the input's gradient out.
-    /// - Precondition: `computes(conv)`.
+    /// - Precondition: `WinogradTile.computes(conv)`.
     init(inputGradientOf conv: Conv2D, _ geometry: ConvGeometry) {
         self.init(pass: .inputGradient, groups: conv.groups, inPerGroup: conv.outChannels / conv.groups, outPerGroup: conv.inChannels / conv.groups,
                   source: geometry.output, result: geometry.input, top: 2 - geometry.height.padBefore, left: 2 - geometry.width.padBefore)
@@ -72,14 +66,15 @@ struct WinogradLowering {
         self.result = result
         self.top = top
         self.left = left
-        tileRows = (result.height + 1) / 2
-        tileColumns = (result.width + 1) / 2
+        let m = Tiling.tileOutputs
+        tileRows = (result.height + m - 1) / m
+        tileColumns = (result.width + m - 1) / m
     }
 
     var tilesPerImage: Int { tileRows * tileColumns }
 
-    /// Floats of one chunk's workspace per tile: its 16 elements in every channel read and written.
-    var floatsPerTile: Int { WinogradTransform.elements * (inPerGroup + outPerGroup) }
+    /// Floats of one chunk's workspace per tile: its elements in every channel read and written.
+    var floatsPerTile: Int { Tiling.elements * (inPerGroup + outPerGroup) }
 
     /// Tiles per chunk: as many as fit in `targetWorkspaceBytes`, at least
     /// `minimumChunkTiles`, cut thinner when a batch has fewer chunks than threads.
@@ -93,69 +88,86 @@ struct WinogradLowering {
     }
 
     /// The scratch one worker needs, in bytes, or `Int.max` when it cannot be counted.
-    static func workspaceBytes(_ conv: Conv2D, _ geometry: ConvGeometry) -> Int {
-        let lowering = WinogradLowering(conv, geometry)
-        let tiles = lowering.chunkTiles(batch: 1, threads: 1)
-        let floats = checkedSum(checkedProduct(tiles, lowering.floatsPerTile), lowering.rowFloats(tiles))
-        return checkedProduct(floats, MemoryLayout<Float>.stride) ?? .max
+    var workspaceBytes: Int {
+        let tiles = chunkTiles(batch: 1, threads: 1)
+        return checkedProduct(checkedSum(checkedProduct(tiles, floatsPerTile), rowFloats(tiles)), MemoryLayout<Float>.stride) ?? .max
     }
 
     /// The kernels' transforms, packed for the GEMM: per group and element ξ, U_ξ
-    /// (out × in) for the forward pass, the turned kernels' for the input gradient.
-    func packKernels(_ w: UnsafeBufferPointer<Float>) -> [PackedMatrix] {
-        // U[g][ξ][o][c] of the layer's kernels w[g·O + o][c] (O, C the layer's channels per group).
+    /// (out × in) for the forward pass, the turned kernels' transposed for the input gradient.
+    func packKernels(_ w: UnsafeBufferPointer<Float>, threads: Int) -> [PackedMatrix] {
+        // The layer's kernels w[g·O + o][c] (O, C the layer's channels per group).
         let (layerOut, layerIn) = pass == .forward ? (outPerGroup, inPerGroup) : (inPerGroup, outPerGroup)
-        let elements = WinogradTransform.elements
+        let elements = Tiling.elements
         let matrixFloats = layerOut * layerIn
-        // Each kernel's 16 elements side by side, then each element's matrix gathered:
-        // written straight to 16 matrices, the stores would lie a matrix apart, often a
-        // multiple of 4 KiB, and fight over one cache set.
-        var transforms = [Float](repeating: 0, count: groups * matrixFloats * elements)
-        transforms.withUnsafeMutableBufferPointer { transforms in
-            for kernel in 0..<groups * matrixFloats {
-                WinogradTransform.kernel(w.baseAddress! + kernel * 9, into: transforms.baseAddress! + kernel * elements, stride: 1)
-            }
-        }
+        // U[g][ξ][o][c]: one output channel's kernels at a time, their elements side by side
+        // in `row`, then spread over the element matrices, a run of C floats in each.
+        // (Written straight to the matrices, the stores would lie a matrix apart, often a
+        // multiple of 4 KiB, and fight over one cache set.)
         var u = [Float](repeating: 0, count: groups * elements * matrixFloats)
-        for group in 0..<groups {
-            for element in 0..<elements {
-                let target = (group * elements + element) * matrixFloats, source = group * matrixFloats * elements + element
-                for index in 0..<matrixFloats { u[target + index] = transforms[source + index * elements] }
-            }
-        }
-        return u.withUnsafeBufferPointer { u in
-            (0..<groups * elements).map { index in
-                let (group, element) = index.quotientAndRemainder(dividingBy: elements)
-                let matrix = { (element: Int) in u.extracting((group * elements + element) * layerOut * layerIn..<(group * elements + element + 1) * layerOut * layerIn) }
-                return switch pass {
-                case .forward: PackedMatrix(.asStored, rows: layerOut, depth: layerIn, a: matrix(element), lda: layerIn)
-                case .inputGradient: PackedMatrix(.transposed, rows: layerIn, depth: layerOut, a: matrix(WinogradTransform.turned(element)), lda: layerIn)
+        u.withUnsafeMutableBufferPointer { u in
+            // Workers read w and write disjoint rows of u.
+            nonisolated(unsafe) let (w, u) = (w, u)
+            shareWork(items: groups * layerOut, workers: threads) { _, item in
+                let (group, o) = item.quotientAndRemainder(dividingBy: layerOut)
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: layerIn * elements + 9) { scratch in
+                    let (row, turned) = (scratch.baseAddress!, scratch.baseAddress! + layerIn * elements)
+                    for c in 0..<layerIn {
+                        let weights = w.baseAddress! + ((group * layerOut + o) * layerIn + c) * 9
+                        if pass == .forward {
+                            Tiling.kernel(weights, into: row + c * elements)
+                        } else {
+                            for tap in 0..<9 { turned[tap] = weights[8 - tap] }
+                            Tiling.kernel(turned, into: row + c * elements)
+                        }
+                    }
+                    for element in 0..<elements {
+                        let target = u.baseAddress! + (group * elements + element) * matrixFloats + o * layerIn
+                        for c in 0..<layerIn { target[c] = row[c * elements + element] }
+                    }
                 }
             }
         }
+        var packed = [PackedMatrix?](repeating: nil, count: groups * elements)
+        u.withUnsafeBufferPointer { u in
+            packed.withUnsafeMutableBufferPointer { packed in
+                // Workers read u and each pack their own matrices.
+                nonisolated(unsafe) let (u, packed) = (u, packed)
+                shareWork(items: groups * elements, workers: threads) { _, index in
+                    let matrix = u.extracting(index * matrixFloats..<(index + 1) * matrixFloats)
+                    packed[index] = switch pass {
+                    case .forward: PackedMatrix(.asStored, rows: layerOut, depth: layerIn, a: matrix, lda: layerIn)
+                    case .inputGradient: PackedMatrix(.transposed, rows: layerIn, depth: layerOut, a: matrix, lda: layerIn)
+                    }
+                }
+            }
+        }
+        return packed.map { $0! }
     }
 
-    /// Floats of the gathered rows for a chunk of `tiles`: four zero-padded input rows,
-    /// each with room for a last whole vector pair.
-    func rowFloats(_ tiles: Int) -> Int { 4 * rowLength(tiles) }
-    private func rowLength(_ tiles: Int) -> Int { 2 * ((min(tiles, tileColumns) + 7) / 8 * 8) + 32 }
+    /// Floats of the gathered rows for a chunk of `tiles`: m + 2 zero-padded input rows,
+    /// each with room for a last whole block of eight tiles (`WinogradTiling.input`).
+    func rowFloats(_ tiles: Int) -> Int { (Tiling.tileOutputs + 2) * rowLength(tiles) }
+    private func rowLength(_ tiles: Int) -> Int { Tiling.tileOutputs * ((min(tiles, tileColumns) + 7) / 8 * 8) + 48 }
 
     /// The pass over a batch: `x` [N, groups · inPerGroup, source], `y` [N, groups · outPerGroup, result], every value of `y` written.
     ///
     /// A chunk's transforms are laid out channel by channel, V[c][ξ][t] and M[o][ξ][t], so
-    /// that the 16 elements a tile reads or writes lie a chunk's length apart rather than a
-    /// whole matrix apart (a power-of-two distance would put all 16 in one cache set);
-    /// each GEMM reads V_ξ and writes M_ξ with a leading dimension of 16 chunk lengths.
+    /// that the elements a tile reads or writes lie a chunk's length apart rather than a
+    /// whole matrix apart (a power-of-two distance would put them all in one cache set);
+    /// each GEMM reads V_ξ and writes M_ξ with a leading dimension of E chunk lengths. M has
+    /// room for a last whole vector past its end, so the output transform always reads
+    /// eight tiles.
     func run(batch: Int, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?,
              _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
-        let kernels = packKernels(w)
+        let kernels = packKernels(w, threads: threads)
         let tiles = chunkTiles(batch: batch, threads: threads)
         let chunksPerImage = (tilesPerImage + tiles - 1) / tiles
         let items = batch * groups * chunksPerImage
         let workers = max(1, min(threads, items))
         let gemmThreads = workers > 1 ? 1 : threads
-        let elements = WinogradTransform.elements
-        let (vFloats, mFloats) = (elements * inPerGroup * tiles, elements * outPerGroup * tiles)
+        let elements = Tiling.elements
+        let (vFloats, mFloats) = (elements * inPerGroup * tiles, elements * outPerGroup * tiles + 8)
         let rowsFloats = rowFloats(tiles)
         let (vStride, mStride) = (AlignedBuffer.cacheLines(vFloats), AlignedBuffer.cacheLines(mFloats))
         let workspaceStride = vStride + mStride + AlignedBuffer.cacheLines(rowsFloats)
@@ -208,19 +220,20 @@ struct WinogradLowering {
     /// planes `x` (inPerGroup × source).
     private func transformInput(_ x: UnsafeBufferPointer<Float>, tiles: Range<Int>, rows: UnsafeMutableBufferPointer<Float>,
                                 into v: UnsafeMutableBufferPointer<Float>) {
+        let (m, elements) = (Tiling.tileOutputs, Tiling.elements)
         let count = tiles.count
         let length = rowLength(count)
         let plane = source.height * source.width
         let rowBase = rows.baseAddress!
         for segment in segments(tiles) {
-            // The segment reads columns first ..< first + 2·count + 2 of four input rows.
-            let first = 2 * segment.column - left
-            let width = 2 * segment.count + 2
+            // The segment reads columns first ..< first + m·count + 2 of m + 2 input rows.
+            let first = m * segment.column - left
+            let width = m * segment.count + 2
             let inside = max(0, -first)..<max(max(0, -first), min(width, source.width - first))
             for c in 0..<inPerGroup {
-                for r in 0..<4 {
+                for r in 0..<m + 2 {
                     let row = rowBase + r * length
-                    let inputRow = 2 * segment.row - top + r
+                    let inputRow = m * segment.row - top + r
                     guard inputRow >= 0 && inputRow < source.height, !inside.isEmpty else {
                         row.update(repeating: 0, count: width)
                         continue
@@ -229,21 +242,10 @@ struct WinogradLowering {
                     (row + inside.lowerBound).update(from: x.baseAddress! + c * plane + inputRow * source.width + first + inside.lowerBound, count: inside.count)
                     (row + inside.upperBound).update(repeating: 0, count: width - inside.upperBound)
                 }
-                let target = v.baseAddress! + c * WinogradTransform.elements * count + segment.offset
+                let target = v.baseAddress! + c * elements * count + segment.offset
                 for k in stride(from: 0, to: segment.count, by: 8) {
-                    // Columns 2k … 2k + 15 and 2k + 2 … 2k + 17 of each row, split into even
-                    // and odd: tile k's columns 0, 1 and 2, 3.
-                    @inline(__always) func pair(_ r: Int, _ shift: Int) -> SIMD16<Float> {
-                        UnsafeRawPointer(rowBase + r * length + 2 * k + shift).loadUnaligned(as: SIMD16<Float>.self)
-                    }
-                    let (near0, near1, near2, near3) = (pair(0, 0), pair(1, 0), pair(2, 0), pair(3, 0))
-                    let (far0, far1, far2, far3) = (pair(0, 2), pair(1, 2), pair(2, 2), pair(3, 2))
                     let lanes = min(8, segment.count - k)
-                    WinogradTransform.input({ r, s in
-                        let vector = s < 2 ? (r == 0 ? near0 : r == 1 ? near1 : r == 2 ? near2 : near3)
-                            : (r == 0 ? far0 : r == 1 ? far1 : r == 2 ? far2 : far3)
-                        return s % 2 == 0 ? vector.evenHalf : vector.oddHalf
-                    }) { element, value in
+                    Tiling.input({ r in UnsafePointer(rowBase + r * length + m * k) }) { element, value in
                         let out = target + element * count + k
                         if lanes == 8 {
                             UnsafeMutableRawPointer(out).storeBytes(of: value, as: SIMD8<Float>.self)
@@ -256,55 +258,81 @@ struct WinogradLowering {
         }
     }
 
-    /// The chunk's 2×2 output blocks from M[o][ξ][t], plus the bias, into the group's
+    /// The chunk's m×m output blocks from M[o][ξ][t], plus the bias, into the group's
     /// planes `y` (outPerGroup × result).
     private func transformOutput(_ m: UnsafeBufferPointer<Float>, tiles: Range<Int>, bias: UnsafeBufferPointer<Float>?,
                                  into y: UnsafeMutableBufferPointer<Float>) {
+        let (side, elements) = (Tiling.tileOutputs, Tiling.elements)
         let count = tiles.count
         let plane = result.height * result.width
         for segment in segments(tiles) {
-            let outRow = 2 * segment.row
-            let hasSecondRow = outRow + 1 < result.height
+            let outRow = side * segment.row
+            let rows = min(side, result.height - outRow)
             for o in 0..<outPerGroup {
-                let source = m.baseAddress! + o * WinogradTransform.elements * count + segment.offset
+                let source = m.baseAddress! + o * elements * count + segment.offset
                 let start = SIMD8<Float>(repeating: bias?[o] ?? 0)
-                let upper = y.baseAddress! + o * plane + outRow * result.width
-                let lower = upper + result.width
+                let output = y.baseAddress! + o * plane + outRow * result.width
                 for k in stride(from: 0, to: segment.count, by: 8) {
-                    let lanes = min(8, segment.count - k)
-                    let (y00, y01, y10, y11) = WinogradTransform.output({ element in
-                        let p = source + element * count + k
-                        if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-                        var vector = SIMD8<Float>()
-                        for lane in 0..<lanes { vector[lane] = p[lane] }
-                        return vector
-                    }, bias: start)
-                    let column = 2 * (segment.column + k)
-                    if lanes == 8 && column + 16 <= result.width {
-                        // Sixteen whole columns: each row's two outputs per tile interleaved.
-                        var pair = SIMD16<Float>()
-                        pair.evenHalf = y00
-                        pair.oddHalf = y01
-                        UnsafeMutableRawPointer(upper + column).storeBytes(of: pair, as: SIMD16<Float>.self)
-                        if hasSecondRow {
-                            pair.evenHalf = y10
-                            pair.oddHalf = y11
-                            UnsafeMutableRawPointer(lower + column).storeBytes(of: pair, as: SIMD16<Float>.self)
-                        }
-                        continue
-                    }
-                    for lane in 0..<lanes {
-                        let x = column + 2 * lane
-                        let hasSecondColumn = x + 1 < result.width
-                        upper[x] = y00[lane]
-                        if hasSecondColumn { upper[x + 1] = y01[lane] }
-                        if hasSecondRow {
-                            lower[x] = y10[lane]
-                            if hasSecondColumn { lower[x + 1] = y11[lane] }
+                    let column = side * (segment.column + k)
+                    let columns = min(8 * side, side * segment.count - side * k, result.width - column)
+                    Tiling.output({ element in UnsafeRawPointer(source + element * count + k).loadUnaligned(as: SIMD8<Float>.self) },
+                                  bias: start) { r, values in
+                        guard r < rows else { return }
+                        let target = output + r * result.width + column
+                        if columns == 8 * side {
+                            target.update(from: values, count: 8 * side)
+                        } else {
+                            target.update(from: values, count: columns)
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// The Winograd tilings `Conv2D` uses, which layers they compute, and which one a layer gets.
+enum WinogradTile: CustomStringConvertible {
+    case f2x2
+    case f4x4
+
+    var description: String { self == .f2x2 ? "F(2×2, 3×3)" : "F(4×4, 3×3)" }
+
+    /// Whether F(m×m, 3×3) computes this layer: a 3×3 kernel, stride 1, dilation 1.
+    static func computes(_ conv: Conv2D) -> Bool {
+        conv.kernelSize == Size2D(3) && conv.stride == Size2D(1) && conv.dilation == Size2D(1)
+    }
+
+    /// The tiling whose output plane has at least `ConvAlgorithm.winogradTilesPerChannel`
+    /// tiles per channel of a group (input or output, whichever are more): F(4×4) where
+    /// it does, else F(2×2) where it does, else none. The kernels' transforms, E = 36 or
+    /// 16 elements each, are computed and read once per pass and must serve enough tiles;
+    /// F(4×4) computes four times the outputs per tile, with 2¼ times the elements.
+    /// - Returns: the tiling and its tiles per plane, or nil.
+    static func fitting(_ conv: Conv2D, _ geometry: ConvGeometry) -> (tile: WinogradTile, tiles: Int)? {
+        let channels = max(conv.inChannels, conv.outChannels) / conv.groups
+        let large = WinogradLowering<WinogradF4x4>(conv, geometry).tilesPerImage
+        if large >= ConvAlgorithm.winogradTilesPerChannel * channels { return (.f4x4, large) }
+        let small = WinogradLowering<WinogradF2x2>(conv, geometry).tilesPerImage
+        return small >= ConvAlgorithm.winogradTilesPerChannel * channels ? (.f2x2, small) : nil
+    }
+
+    /// The tiling a layer computes with: the fitting one, F(2×2) when none fits.
+    static func chosen(_ conv: Conv2D, _ geometry: ConvGeometry) -> WinogradTile {
+        fitting(conv, geometry)?.tile ?? .f2x2
+    }
+
+    /// The forward pass, or with `inputGradient` the input gradient from `x` = ∂L/∂out,
+    /// with the layer's tiling.
+    static func run(_ conv: Conv2D, _ geometry: ConvGeometry, inputGradient: Bool, batch: Int, _ x: UnsafeBufferPointer<Float>,
+                    _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
+        func run<Tiling: WinogradTiling>(_ tiling: Tiling.Type) {
+            let lowering = inputGradient ? WinogradLowering<Tiling>(inputGradientOf: conv, geometry) : WinogradLowering<Tiling>(conv, geometry)
+            lowering.run(batch: batch, x, w, bias, y, threads: threads)
+        }
+        switch chosen(conv, geometry) {
+        case .f2x2: run(WinogradF2x2.self)
+        case .f4x4: run(WinogradF4x4.self)
         }
     }
 }
