@@ -139,6 +139,21 @@ struct Conv2DTests {
         }
     }
 
+    @Test("the definition summed in Double is exact on small integers, where the Float one is too, and close to it elsewhere")
+    func exactDefinition() throws {
+        var random = SeededGenerator(seed: 6)
+        let integers = try Conv2D(weight: Tensor(shape: [3, 2, 3, 3], scalars: (0..<54).map { Float($0 % 7) - 3 }),
+                                  bias: Tensor(shape: [3], scalars: [1, -2, 0.5]), padding: .same)
+        let input = try Tensor(shape: [1, 2, 5, 6], scalars: (0..<60).map { Float($0 % 5) })
+        let exact = try exactConvolution(integers, input)
+        #expect(exact.shape == [1, 3, 5, 6])
+        #expect(exact.values == (try convolutionByDefinition(integers, input)).scalars.map(Double.init))
+        let (conv, x) = try Self.randomCase(&random)
+        let float = try convolutionByDefinition(conv, x)
+        expectClose(float, try Tensor(shape: float.shape, scalars: try exactConvolution(conv, x).values.map(Float.init)),
+                    tolerance: try Self.tolerance(conv, x), "random layer")
+    }
+
     @Test("the weight gradient sums one contribution per position: weight sharing in the chain rule")
     func weightGradientSumsOverPositions() throws {
         // A 1×1 kernel on an n-pixel image with ∂L/∂out = 1 everywhere: ∂L/∂w = Σ pixels,

@@ -34,6 +34,15 @@ struct BenchmarkTests {
         #expect(chosen == [.direct, .winograd, .direct, .depthwise, .direct])
     }
 
+    @Test("a bench conv row shows the forward output's error against the exact convolution, in the table and in JSON")
+    func convError() {
+        let row = ConvTiming(name: "mid-64-3x3", input: [1, 64, 56, 56], filters: "64 × 3×3", algorithm: .winograd, backwardAlgorithm: nil,
+                             threads: 1, seconds: 0.002, gflops: 115.6, definitionGFLOPS: 0.45, relativeError: 4.26e-6)
+        let result = ConvBenchmarkResult(rows: [row])
+        #expect(result.text.contains("error") && result.text.contains("4.26e-06"), "\(result.text)")
+        #expect(result.json.serialized().contains("\"relative_error\": 4.26e-06"), "\(result.json.serialized())")
+    }
+
     @Test("bench layers times the floor first, then every layer forward and backward, and its ratios are to the floor")
     func layerRows() throws {
         var benchmark = LayerBenchmark()

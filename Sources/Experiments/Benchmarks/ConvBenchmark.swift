@@ -100,6 +100,13 @@ public struct ConvBenchmark: Sendable {
             let algorithm = self.algorithm ?? conv.algorithm(for: size).algorithm
             let backwardAlgorithm = backward ? self.algorithm ?? conv.backwardAlgorithm(for: size) : nil
 
+            progress("checking \(layer.name) against the exact convolution…")
+            let exact = try exactConvolution(conv, input).values
+            let largest = exact.map(abs).max() ?? 0
+            let computed = try conv(input, algorithm: algorithm).scalars
+            let largestError = zip(computed, exact).map { abs(Double($0) - $1) }.max() ?? 0
+            let relativeError = largest > 0 ? largestError / largest : largestError
+
             for threads in threadCounts {
                 progress("timing \(layer.name) on \(threads) thread\(threads > 1 ? "s" : "")…")
                 let seconds = bestTime {
@@ -109,7 +116,8 @@ public struct ConvBenchmark: Sendable {
                     }
                 }
                 rows.append(ConvTiming(name: layer.name, input: input.shape, filters: layer.filters, algorithm: algorithm, backwardAlgorithm: backwardAlgorithm,
-                                       threads: threads, seconds: seconds, gflops: flops / seconds / 1e9, definitionGFLOPS: definitionGFLOPS))
+                                       threads: threads, seconds: seconds, gflops: flops / seconds / 1e9, definitionGFLOPS: definitionGFLOPS,
+                                       relativeError: relativeError))
             }
         }
         return ConvBenchmarkResult(rows: rows)
@@ -140,6 +148,9 @@ public struct ConvTiming: Sendable {
     public var gflops: Double
     /// The seven-loop definition's GFLOP/s on the same layer with a quarter of each side.
     public var definitionGFLOPS: Double
+    /// The forward output's largest difference from the exact convolution (summed in
+    /// Double), over the exact output's largest magnitude.
+    public var relativeError: Double
 }
 
 /// What `bench conv` measured: a timing per layer and thread count, in that order.
@@ -148,21 +159,22 @@ public struct ConvBenchmarkResult: Report, Sendable {
 
     public var text: String {
         var table = TextTable([("layer", .left), ("input W×H×C", .right), ("filters", .right), ("algorithm", .left), ("threads", .right),
-                               ("ms", .right), ("GFLOP/s", .right), ("definition GFLOP/s", .right), ("speed-up", .right)])
+                               ("ms", .right), ("GFLOP/s", .right), ("definition GFLOP/s", .right), ("speed-up", .right), ("error", .right)])
         for row in rows {
             let (n, c, h, w) = (row.input[0], row.input[1], row.input[2], row.input[3])
             let algorithms = row.backwardAlgorithm.map { $0 == row.algorithm ? $0.rawValue : "\(row.algorithm), \($0) back" } ?? row.algorithm.rawValue
             table.append([row.name, "\(w)×\(h)×\(c)" + (n > 1 ? " ×\(n)" : ""), row.filters, algorithms, "\(row.threads)",
                           fixed(row.seconds * 1000, 2), fixed(row.gflops, 1), fixed(row.definitionGFLOPS, 2),
-                          "\(fixed(row.gflops / row.definitionGFLOPS, 0))×"])
+                          "\(fixed(row.gflops / row.definitionGFLOPS, 0))×", compact(row.relativeError)])
         }
         let passes = rows.first?.backwardAlgorithm != nil
             ? "Conv2D forward + backward (input and weight gradients): GFLOP/s = 6·MACs / best time (MACs exclude the bias)"
             : "Conv2D forward: GFLOP/s = 2·MACs / best time (MACs exclude the bias)"
         return """
             \(passes)
-            algorithm: gemm (im2col + SGEMM), direct, depthwise or winograd (F(2×2, 3×3)), the layer's choice unless --algorithm says
+            algorithm: gemm (im2col + SGEMM), direct, depthwise or winograd (F(4×4, 3×3) or F(2×2, 3×3)), the layer's choice unless --algorithm says
             definition: the seven-loop definition's forward pass on the same layer with 1/4 of each side, 1 thread
+            error: the forward output's largest difference from the exact convolution, over its largest value
 
             \(table.rendered())
             """
@@ -177,6 +189,7 @@ public struct ConvBenchmarkResult: Report, Sendable {
                 ("ms", .number(rounded(row.seconds * 1000))), ("gflops", .number(rounded(row.gflops))),
                 ("definition_gflops", .number(rounded(row.definitionGFLOPS))),
                 ("speedup", .number(rounded(row.gflops / row.definitionGFLOPS))),
+                ("relative_error", .number(row.relativeError)),
             ])
         }))])
     }
