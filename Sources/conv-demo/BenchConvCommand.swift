@@ -21,12 +21,21 @@ struct BenchConvCommand: Command {
             value. With --backward each run is a training step's passes:
             forward, then the input and weight gradients (with the backward pass's own
             algorithm: gemm where direct's would be slow), GFLOP/s = 6·MACs / seconds.
+            --input WxHxC times one layer of your own instead (with --filters, --kernel, --stride,
+            --padding, --groups, --batch), e.g. --input 28x28x128 to see where winograd pays.
             Time a release build: swift run -c release conv-demo bench conv
             """,
         options: [
             .threads("Threads for the parallel runs, 1…256 (default: all cores)."),
             OptionSpec(name: "--algorithm", valueName: "NAME", help: "Compute every layer with \(ConvAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))\n(default: each layer's choice)."),
             OptionSpec(name: "--layer", valueName: "NAME", help: "Time only this layer: hd-gray-3x3, mid-64-3x3, stem-7x7-s2,\ndepthwise-3x3 or featuremap-bank-1080p (default: all)."),
+            OptionSpec(name: "--input", valueName: "WxHxC", help: "Time one layer of your own on images of this size instead\n(seeded random weights and input, named custom)."),
+            OptionSpec(name: "--filters", valueName: "N", help: "Its output channels, 1…65536 (default: the input's channels)."),
+            OptionSpec(name: "--kernel", valueName: "K", help: "Its K×K kernel, 1…64 (default: 3)."),
+            OptionSpec(name: "--stride", valueName: "S", help: "Its stride, 1…64 (default: 1)."),
+            OptionSpec(name: "--padding", valueName: "P", help: "Zeros on each side, 0…64 (default: K / 2)."),
+            OptionSpec(name: "--groups", valueName: "G", help: "Its groups, dividing both channel counts (default: 1)."),
+            OptionSpec(name: "--batch", valueName: "N", help: "Images, 1…4096 (default: 1)."),
             OptionSpec(name: "--backward", help: "Time forward and backward (both gradients), counted as 6·MACs."),
             OptionSpec(name: "--json", help: "Print one JSON document: {\"conv\":[{\"name\",\"pass\",\"algorithm\",\n\"backward_algorithm\",\"threads\",\"ms\",\"gflops\",\"definition_gflops\",\"speedup\",\n\"relative_error\"}]}."),
         ],
@@ -41,6 +50,23 @@ struct BenchConvCommand: Command {
         benchmark.layer = try arguments.choice("--layer", from: ConvBenchmark.layerNames)
         if let algorithm = benchmark.algorithm, let layer = benchmark.layer, !ConvBenchmark.computes(layer: layer, with: algorithm) {
             throw arguments.error("--algorithm \(algorithm) does not compute \(layer): it needs a 3×3 kernel with stride 1")
+        }
+        let layerOptions = ["--filters", "--kernel", "--stride", "--padding", "--groups", "--batch"]
+        if let (size, channels) = try arguments.sizeWithChannels("--input") {
+            guard benchmark.layer == nil else { throw arguments.error("--layer and --input: give one, a layer of the set or a layer of your own") }
+            var custom = ConvBenchmark.CustomLayer(size: size, channels: channels, filters: try arguments.integer("--filters", in: 1...65536) ?? channels)
+            custom.kernel = try arguments.integer("--kernel", in: 1...64) ?? custom.kernel
+            custom.stride = try arguments.integer("--stride", in: 1...64) ?? custom.stride
+            custom.padding = try arguments.integer("--padding", in: 0...64)
+            custom.groups = try arguments.integer("--groups", in: 1...65536) ?? custom.groups
+            custom.batch = try arguments.integer("--batch", in: 1...4096) ?? custom.batch
+            try custom.validate()
+            benchmark.custom = custom
+            if let algorithm = benchmark.algorithm, !custom.computes(with: algorithm) {
+                throw arguments.error("--algorithm \(algorithm) does not compute this layer: it needs a 3×3 kernel with stride 1")
+            }
+        } else if let option = layerOptions.first(where: { arguments.string($0) != nil }) {
+            throw arguments.error("\(option) describes a layer of your own: give its --input too")
         }
         benchmark.backward = arguments.flag("--backward")
         json = arguments.flag("--json")

@@ -43,6 +43,28 @@ struct BenchmarkTests {
         #expect(result.json.serialized().contains("\"relative_error\": 4.26e-06"), "\(result.json.serialized())")
     }
 
+    @Test("bench conv times a layer of the user's as custom, with its algorithm and error, and refuses one that does not fit")
+    func customLayer() throws {
+        var benchmark = ConvBenchmark()
+        benchmark.threads = 1
+        var custom = ConvBenchmark.CustomLayer(size: Size2D(height: 16, width: 14), channels: 40, filters: 8)
+        benchmark.custom = custom
+        let rows = try benchmark.run(progress: { _ in }).rows
+        #expect(rows.map(\.name) == ["custom"] && rows[0].input == [1, 40, 16, 14] && rows[0].filters == "8 × 3×3")
+        #expect(rows[0].algorithm == .winograd, "3×3, 40 channels, 56 2×2 tiles: \(rows[0].algorithm)")
+        #expect((rows[0].relativeError ?? 1) < 1e-5)
+        custom.groups = 3
+        #expect(throws: UserError(.usage, "--groups: 3 groups must divide the 40 input channels and the 8 filters")) { try custom.validate() }
+        custom.groups = 1
+        custom.batch = 4096
+        custom.size = Size2D(64)
+        #expect(throws: UserError.self) { try custom.validate() }
+        custom.batch = 1
+        #expect(custom.computes(with: .winograd))
+        custom.stride = 2
+        #expect(!custom.computes(with: .winograd) && custom.computes(with: .direct))
+    }
+
     @Test("bench layers times the floor first, then every layer forward and backward, and its ratios are to the floor")
     func layerRows() throws {
         var benchmark = LayerBenchmark()

@@ -14,6 +14,8 @@ public struct ConvBenchmark: Sendable {
     public var algorithm: ConvAlgorithm?
     /// Only the layer of this name (default: every layer).
     public var layer: String?
+    /// A layer of the user's to time instead of the typical ones (`--input` and friends).
+    public var custom: CustomLayer?
     /// Whether to time a training step's passes: forward, then the input and weight
     /// gradients, counted as 6·MACs (2 for each), as everyone reports it.
     public var backward = false
@@ -22,6 +24,80 @@ public struct ConvBenchmark: Sendable {
     public static var layerNames: [String] { ["hd-gray-3x3", "mid-64-3x3", "stem-7x7-s2", "depthwise-3x3", "featuremap-bank-1080p"] }
 
     public init() {}
+
+    /// A layer given on the command line: its input, filters and hyperparameters, with
+    /// seeded random weights, bias and input, named "custom" in the rows.
+    public struct CustomLayer: Sendable {
+        public var size: Size2D
+        public var channels: Int
+        public var batch = 1
+        public var filters: Int
+        public var kernel = 3
+        public var stride = 1
+        /// Default: k / 2 each side, so that a 3×3 layer with stride 1 keeps its size.
+        public var padding: Int?
+        public var groups = 1
+
+        /// Values a tensor (input, output or weight) may hold: 256 MiB.
+        public static let maximumValues = 1 << 26
+        /// Multiply-accumulates up to which the forward output is checked against the exact
+        /// convolution (in Double, seven loops: a few seconds at this size).
+        public static let maximumCheckedMACs = 1 << 31
+
+        public init(size: Size2D, channels: Int, filters: Int) {
+            self.size = size
+            self.channels = channels
+            self.filters = filters
+        }
+
+        /// The layer, checked: a layer that does not fit, or tensors past `maximumValues`,
+        /// are usage errors naming the options.
+        func layer() throws(UserError) -> (conv: Conv2D, inputShape: [Int]) {
+            let options = "--input, --kernel, --stride, --padding"
+            guard channels % groups == 0 && filters % groups == 0 else {
+                throw UserError(.usage, "--groups: \(groups) groups must divide the \(channels) input channels and the \(filters) filters")
+            }
+            let padding = padding ?? kernel / 2
+            let inputShape = [batch, channels, size.height, size.width]
+            let weightShape = [filters, channels / groups, kernel, kernel]
+            let geometry: ConvGeometry
+            do {
+                geometry = try ConvGeometry(input: size, kernel: Size2D(kernel), stride: Size2D(stride), padding: .explicit(Size2D(padding)))
+            } catch {
+                throw UserError(.usage, "\(options): \(error.message)")
+            }
+            let outputShape = [batch, filters, geometry.height.output, geometry.width.output]
+            let (out, images) = (geometry.output, batch == 1 ? "" : "\(batch) × ")
+            for (names, tensor, shape) in [
+                ("--input, --batch", "the input, \(images)\(size.width)×\(size.height)×\(channels), holds", inputShape),
+                ("--input, --filters, --batch", "the output, \(images)\(out.width)×\(out.height)×\(filters), holds", outputShape),
+                ("--input, --filters, --kernel, --groups", "the weights, \(filters) filters of \(channels / groups) × \(kernel)×\(kernel), hold", weightShape),
+            ] {
+                // Counted without overflow: each factor is at most the bound, so is the product until it passes it.
+                let count = shape.reduce(1) { product, factor in product > Self.maximumValues ? product : product * min(factor, Self.maximumValues + 1) }
+                guard count <= Self.maximumValues else {
+                    throw UserError(.usage, "\(names): \(tensor) more than the \(grouped(Self.maximumValues)) values bench conv takes (256 MiB a tensor)")
+                }
+            }
+            do {
+                var random = SeededGenerator(seed: 1)
+                let conv = try Conv2D(weight: try Tensor(shape: weightShape, scalars: random.floats(weightShape.reduce(1, *), in: -1..<1)),
+                                      bias: try Tensor(shape: [filters], scalars: random.floats(filters, in: -1..<1)),
+                                      stride: Size2D(stride), padding: .explicit(Size2D(padding)), groups: groups)
+                return (conv, inputShape)
+            } catch {
+                throw UserError(.usage, "\(options): \(error.message)")
+            }
+        }
+
+        /// Checks the layer before anything is allocated for it.
+        public func validate() throws(UserError) { _ = try layer() }
+
+        /// Whether `algorithm` computes this layer (`winograd` computes 3×3 kernels with stride 1 only).
+        public func computes(with algorithm: ConvAlgorithm) -> Bool {
+            (try? layer())?.conv.computes(with: algorithm) ?? true
+        }
+    }
 
     /// Whether `algorithm` computes the layer of this name (`winograd` computes 3×3
     /// kernels with stride 1 only), so a command can refuse to time nothing.
@@ -36,6 +112,15 @@ public struct ConvBenchmark: Sendable {
         var input: Tensor
         /// What the filters are, for the table: "64 × 3×3", "11 × 3×3 bank".
         var filters: String
+    }
+
+    /// The layers to time: the user's, or the typical ones.
+    func layers() throws(ShapeError) -> [Case] {
+        guard let custom else { return try Self.cases() }
+        guard let (conv, shape) = try? custom.layer() else { return [] }
+        var random = SeededGenerator(seed: 3)
+        let filters = "\(custom.filters) × \(custom.kernel)×\(custom.kernel)" + (custom.groups > 1 ? " g\(custom.groups)" : "") + (custom.stride > 1 ? " s\(custom.stride)" : "")
+        return [Case(name: "custom", conv: conv, input: try Tensor(shape: shape, scalars: random.floats(shape.reduce(1, *), in: 0..<1)), filters: filters)]
     }
 
     /// The typical layers, with seeded random weights, bias and input.
@@ -80,7 +165,7 @@ public struct ConvBenchmark: Sendable {
     public func run(progress: (String) -> Void) throws(ShapeError) -> ConvBenchmarkResult {
         let threadCounts = threads > 1 ? [1, threads] : [1]
         var rows: [ConvTiming] = []
-        for layer in try Self.cases() where self.layer == nil || self.layer == layer.name {
+        for layer in try layers() where self.layer == nil || self.layer == layer.name {
             let (conv, input) = (layer.conv, layer.input)
             if let algorithm, !conv.computes(with: algorithm) {
                 progress("skipping \(layer.name): \(algorithm) does not compute a \(conv.kernelSize) kernel with stride \(conv.stride)")
@@ -93,19 +178,25 @@ public struct ConvBenchmark: Sendable {
             let upstream = try Tensor(shape: outputShape, scalars: random.floats(outputShape.reduce(1, *), in: -1..<1))
 
             progress("timing the definition on a small \(layer.name)…")
-            let small = try Tensor(shape: [1, input.shape[1], input.shape[2] / 4, input.shape[3] / 4], repeating: 0.5)
+            // A quarter of each side, but never smaller than the kernel (or the side itself).
+            func quarter(_ side: Int, _ kernel: Int) -> Int { max(side / 4, min(side, kernel)) }
+            let small = try Tensor(shape: [1, input.shape[1], quarter(input.shape[2], conv.kernelSize.height), quarter(input.shape[3], conv.kernelSize.width)],
+                                   repeating: 0.5)
             let definitionSeconds = bestTime(minimumRuns: 1, budget: 0.2) { _ = try? convolutionByDefinition(conv, small) }
             let definitionGFLOPS = 2 * Double(try macs(conv, small.shape)) / definitionSeconds / 1e9
             let size = Size2D(height: input.shape[2], width: input.shape[3])
             let algorithm = self.algorithm ?? conv.algorithm(for: size).algorithm
             let backwardAlgorithm = backward ? self.algorithm ?? conv.backwardAlgorithm(for: size) : nil
 
-            progress("checking \(layer.name) against the exact convolution…")
-            let exact = try exactConvolution(conv, input).values
-            let largest = exact.map(abs).max() ?? 0
-            let computed = try conv(input, algorithm: algorithm).scalars
-            let largestError = zip(computed, exact).map { abs(Double($0) - $1) }.max() ?? 0
-            let relativeError = largest > 0 ? largestError / largest : largestError
+            var relativeError: Double?
+            if try macs(conv, input.shape) <= CustomLayer.maximumCheckedMACs {
+                progress("checking \(layer.name) against the exact convolution…")
+                let exact = try exactConvolution(conv, input).values
+                let largest = exact.map(abs).max() ?? 0
+                let computed = try conv(input, algorithm: algorithm).scalars
+                let largestError = zip(computed, exact).map { abs(Double($0) - $1) }.max() ?? 0
+                relativeError = largest > 0 ? largestError / largest : largestError
+            }
 
             for threads in threadCounts {
                 progress("timing \(layer.name) on \(threads) thread\(threads > 1 ? "s" : "")…")
@@ -149,8 +240,9 @@ public struct ConvTiming: Sendable {
     /// The seven-loop definition's GFLOP/s on the same layer with a quarter of each side.
     public var definitionGFLOPS: Double
     /// The forward output's largest difference from the exact convolution (summed in
-    /// Double), over the exact output's largest magnitude.
-    public var relativeError: Double
+    /// Double), over the exact output's largest magnitude; nil for a layer past
+    /// `ConvBenchmark.CustomLayer.maximumCheckedMACs`.
+    public var relativeError: Double?
 }
 
 /// What `bench conv` measured: a timing per layer and thread count, in that order.
@@ -189,7 +281,7 @@ public struct ConvBenchmarkResult: Report, Sendable {
                 ("ms", .number(rounded(row.seconds * 1000))), ("gflops", .number(rounded(row.gflops))),
                 ("definition_gflops", .number(rounded(row.definitionGFLOPS))),
                 ("speedup", .number(rounded(row.gflops / row.definitionGFLOPS))),
-                ("relative_error", .number(row.relativeError)),
+                ("relative_error", row.relativeError.map { .number($0) } ?? .null),
             ])
         }))])
     }
