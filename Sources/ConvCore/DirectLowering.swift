@@ -3,9 +3,10 @@ import GEMM
 /// One layer on one input geometry, computed straight from the definition, vectorized
 /// along the output row: the `direct` and `depthwise` algorithms.
 ///
-/// For each image and output row y, and each group: the input rows the kernel reads
+/// For each image and group, output row by output row: the input rows the kernel reads
 /// (C/G channels × kh taps, rows y·s − p + i·d, zeros outside the image) are gathered
-/// as `PhasedRow`s; then each block of output channels (four for `direct`, one for
+/// as `PhasedRow`s into a ring (`ringRows`), each once for all the output rows that read
+/// it; then each block of output channels (four for `direct`, one for
 /// `depthwise`) sweeps the row in strips (`DirectStrip`), every weight broadcast once
 /// per strip. No im2col: each gathered row serves every output channel of its group and
 /// every tap of the kernel along it. The bias is the sums' starting value, not a pass
@@ -40,35 +41,48 @@ struct DirectLowering {
     /// The longest strip of either block: rows are laid out for it whatever the block.
     static let strip = max(DirectStrip.fourChannels.outputs, DirectStrip.oneChannel.outputs)
 
-    /// Floats of gathered rows per worker: C/G channels × kh rows.
+    /// Floats of gathered rows per worker: C/G channels × kh rows (the backward pass), or
+    /// C/G × `ringRows` (the forward pass).
     var workspaceFloats: Int { inPerGroup * geometry.height.kernel * row.floats }
+    var ringFloats: Int { inPerGroup * ringRows * row.floats }
 
-    /// The scratch one worker needs, in bytes, or `Int.max` when it cannot be counted.
+    /// The scratch one worker needs in either pass, in bytes, or `Int.max` when it cannot be counted.
     static func workspaceBytes(geometry: ConvGeometry, inPerGroup: Int) -> Int {
         let row = PhasedRow(geometry.width, strip: strip)
-        return checkedProduct(checkedProduct(checkedProduct(inPerGroup, geometry.height.kernel), row.floats), MemoryLayout<Float>.stride) ?? .max
+        return checkedProduct(checkedProduct(checkedProduct(inPerGroup, geometry.height.span), row.floats), MemoryLayout<Float>.stride) ?? .max
     }
 
     var inputPlane: Int { geometry.height.input * geometry.width.input }
     var outputPlane: Int { geometry.positions }
     var kernelTaps: Int { taps.count }
 
-    /// Gathers the input rows that output row `y` of `image` reads in `group`.
+    /// Gathers the input rows that output row `y` of `image` reads in `group`: per channel
+    /// c and tap row i, at row c · kh + i of `rows`.
     func gatherRows(_ x: UnsafeBufferPointer<Float>, image: Int, group: Int, outputRow y: Int, into rows: UnsafeMutableBufferPointer<Float>) {
         let h = geometry.height
         for c in 0..<inPerGroup {
-            let plane = x.baseAddress! + ((image * groups + group) * inPerGroup + c) * inputPlane
             for i in 0..<h.kernel {
-                let target = rows.baseAddress! + (c * h.kernel + i) * row.floats
-                let inputRow = y * h.stride - h.padBefore + i * h.dilation
-                if inputRow >= 0 && inputRow < h.input {
-                    row.gather(plane + inputRow * geometry.width.input, into: target)
-                } else {
-                    target.update(repeating: 0, count: row.floats)
-                }
+                gatherRow(x, image: image, group: group, channel: c, inputRow: y * h.stride - h.padBefore + i * h.dilation,
+                          into: rows.baseAddress! + (c * h.kernel + i) * row.floats)
             }
         }
     }
+
+    /// Lays out input row `inputRow` of a channel of `group` at `target` (zeros for a row
+    /// of the padding).
+    private func gatherRow(_ x: UnsafeBufferPointer<Float>, image: Int, group: Int, channel c: Int, inputRow: Int, into target: UnsafeMutablePointer<Float>) {
+        guard inputRow >= 0 && inputRow < geometry.height.input else {
+            target.update(repeating: 0, count: row.floats)
+            return
+        }
+        let plane = x.baseAddress! + ((image * groups + group) * inPerGroup + c) * inputPlane
+        row.gather(plane + inputRow * geometry.width.input, into: target)
+    }
+
+    /// Rows of the forward pass's ring per channel: every input row one output row reads
+    /// lies within d·(kh − 1) + 1 consecutive rows, so input row r can live in slot
+    /// r mod that many, and is gathered once for all the output rows that read it.
+    var ringRows: Int { geometry.height.span }
 
     /// The weights in the order the strips read them: per group and block of output
     /// channels, per tap, the block's channels side by side (zeros for a last block's
@@ -95,9 +109,10 @@ struct DirectLowering {
         // Rows of an image cut so that every thread has several pieces to take.
         let rowsPerItem = max(1, min(outRows, batch * outRows / max(1, 4 * threads)))
         let itemsPerImage = (outRows + rowsPerItem - 1) / rowsPerItem
-        let workspaceStride = AlignedBuffer.cacheLines(workspaceFloats)
+        let workspaceStride = AlignedBuffer.cacheLines(ringFloats)
         let workers = max(1, min(threads, batch * itemsPerImage))
         let workspaces = AlignedBuffer(count: workers * workspaceStride)
+        let (h, w, ring) = (geometry.height, geometry.width, ringRows)
         packed.withUnsafeBufferPointer { packed in
             workspaces.withUnsafeMutableBufferPointer { workspaces in
                 // Workers read x, the weights and the bias, and write disjoint rows of y
@@ -105,12 +120,28 @@ struct DirectLowering {
                 nonisolated(unsafe) let (x, packed, bias, y, workspaces) = (x, packed, bias, y, workspaces)
                 shareWork(items: batch * itemsPerImage, workers: workers) { worker, item in
                     let (image, piece) = item.quotientAndRemainder(dividingBy: itemsPerImage)
-                    let rows = workspaces.extracting(worker * workspaceStride..<worker * workspaceStride + workspaceFloats)
-                    let base = UnsafePointer(rows.baseAddress!)
-                    taps.withUnsafeBufferPointer { taps in
+                    let rows = workspaces.baseAddress! + worker * workspaceStride
+                    let base = UnsafePointer(rows)
+                    // Which input row each slot of the ring holds, and this output row's taps into it.
+                    var slotRows = [Int](repeating: 0, count: ring)
+                    var rowTaps = [Int](repeating: 0, count: kernelTaps)
+                    for group in 0..<groups {
+                        slotRows.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
                         for outRow in (piece * rowsPerItem)..<min(outRows, (piece + 1) * rowsPerItem) {
-                            for group in 0..<groups {
-                                gatherRows(x, image: image, group: group, outputRow: outRow, into: rows)
+                            for i in 0..<h.kernel {
+                                let inputRow = outRow * h.stride - h.padBefore + i * h.dilation
+                                let slot = (inputRow % ring + ring) % ring
+                                if slotRows[slot] != inputRow {
+                                    for c in 0..<inPerGroup {
+                                        gatherRow(x, image: image, group: group, channel: c, inputRow: inputRow, into: rows + (c * ring + slot) * row.floats)
+                                    }
+                                    slotRows[slot] = inputRow
+                                }
+                                for c in 0..<inPerGroup {
+                                    for j in 0..<w.kernel { rowTaps[(c * h.kernel + i) * w.kernel + j] = (c * ring + slot) * row.floats + row.tapOffset(j) }
+                                }
+                            }
+                            rowTaps.withUnsafeBufferPointer { taps in
                                 for b in 0..<blocks {
                                     let first = b * block.channels
                                     let valid = min(block.channels, outPerGroup - first)

@@ -86,7 +86,12 @@ enum DirectStrip {
                     UnsafeMutableRawPointer(target + 8 * v).storeBytes(of: sums[channel * vectorsPerChannel + v], as: SIMD8<Float>.self)
                 }
             } else {
-                for index in 0..<count {
+                // Whole vectors first, then the lanes of the last part one by one.
+                let whole = count / 8
+                for v in 0..<whole {
+                    UnsafeMutableRawPointer(target + 8 * v).storeBytes(of: sums[channel * vectorsPerChannel + v], as: SIMD8<Float>.self)
+                }
+                for index in 8 * whole..<count {
                     target[index] = sums[channel * vectorsPerChannel + index / 8][index % 8]
                 }
             }
