@@ -20,7 +20,9 @@ extension Conv2D {
     /// With `direct` and `depthwise` (`backwardAlgorithm`'s choice unless `algorithm`
     /// says), the same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
     /// With `winograd`, the weight gradient as with `gemm`, and the input gradient as the
-    /// convolution of ∂L/∂out with the kernels turned by 180°, with the forward pass's tiling (`WinogradLowering`).
+    /// convolution of ∂L/∂out with the kernels turned by 180°, with the forward pass's tiling
+    /// (`WinogradLowering`: its chunks may be cut thinner for threads, but each value is one
+    /// column of each GEMM, summed the same way whatever the cut).
     /// With `inputGradient` false, ∂L/∂input is not computed (the input is data) and the
     /// gradient returned for it is an empty tensor: a network's first layer needs only its
     /// parameters'.

@@ -10,6 +10,7 @@
 enum WinogradF2x2: WinogradTiling {
     static let tileOutputs = 2
     static let roundings = 8
+    static let scratchVectors = 0
 
     static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         // Row a of G applied to three values.
@@ -41,7 +42,8 @@ enum WinogradF2x2: WinogradTiling {
     }
 
     @inline(__always)
-    static func input(_ rows: (_ r: Int) -> UnsafePointer<Float>, _ store: (_ element: Int, _ value: SIMD8<Float>) -> Void) {
+    static func input(_ rows: (_ r: Int) -> UnsafePointer<Float>, scratch: UnsafeMutableRawPointer,
+                      _ store: (_ element: Int, _ value: SIMD8<Float>) -> Void) {
         // Columns 2k … 2k + 15 and 2k + 2 … 2k + 17 of each row, split into even and odd:
         // each tile's columns 0, 1 and 2, 3.
         @inline(__always) func pair(_ r: Int, _ shift: Int) -> SIMD16<Float> {

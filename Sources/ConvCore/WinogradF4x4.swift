@@ -13,6 +13,7 @@
 enum WinogradF4x4: WinogradTiling {
     static let tileOutputs = 4
     static let roundings = 12
+    static let scratchVectors = 36
 
     static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         // Row a of G applied to three values (multiplying by the reciprocals: a division
@@ -50,25 +51,28 @@ enum WinogradF4x4: WinogradTiling {
     }
 
     @inline(__always)
-    static func input(_ rows: (_ r: Int) -> UnsafePointer<Float>, _ store: (_ element: Int, _ value: SIMD8<Float>) -> Void) {
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 36) { scratch in
-            // Along each row first: columns 4k … 4k + 31 split four ways give each tile's
-            // columns 0 … 3, and 4k + 4 … 4k + 35 its columns 4 and 5.
-            for r in 0..<6 {
-                let near = UnsafeRawPointer(rows(r)).loadUnaligned(as: SIMD32<Float>.self)
-                let far = UnsafeRawPointer(rows(r) + 4).loadUnaligned(as: SIMD32<Float>.self)
-                let (even, odd) = (near.evenHalf, near.oddHalf)
-                let (c0, c1, c2, c3) = (even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf)
-                let (c4, c5) = (far.evenHalf.evenHalf, far.oddHalf.evenHalf)
-                for b in 0..<6 {
-                    scratch[6 * r + b] = bT(b) { s in
-                        switch s { case 0: c0; case 1: c1; case 2: c2; case 3: c3; case 4: c4; default: c5 }
-                    }
-                }
-            }
-            // Then down each column.
+    static func input(_ rows: (_ r: Int) -> UnsafePointer<Float>, scratch: UnsafeMutableRawPointer,
+                      _ store: (_ element: Int, _ value: SIMD8<Float>) -> Void) {
+        let stride = MemoryLayout<SIMD8<Float>>.stride
+        // Along each row first: columns 4k … 4k + 31 split four ways give each tile's
+        // columns 0 … 3, and 4k + 4 … 4k + 35 its columns 4 and 5.
+        for r in 0..<6 {
+            let near = UnsafeRawPointer(rows(r)).loadUnaligned(as: SIMD32<Float>.self)
+            let far = UnsafeRawPointer(rows(r) + 4).loadUnaligned(as: SIMD32<Float>.self)
+            let (even, odd) = (near.evenHalf, near.oddHalf)
+            let (c0, c1, c2, c3) = (even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf)
+            let (c4, c5) = (far.evenHalf.evenHalf, far.oddHalf.evenHalf)
             for b in 0..<6 {
-                for a in 0..<6 { store(6 * a + b, bT(a) { r in scratch[6 * r + b] }) }
+                let value = bT(b) { s in
+                    switch s { case 0: c0; case 1: c1; case 2: c2; case 3: c3; case 4: c4; default: c5 }
+                }
+                scratch.storeBytes(of: value, toByteOffset: (6 * r + b) * stride, as: SIMD8<Float>.self)
+            }
+        }
+        // Then down each column.
+        for b in 0..<6 {
+            for a in 0..<6 {
+                store(6 * a + b, bT(a) { r in scratch.loadUnaligned(fromByteOffset: (6 * r + b) * stride, as: SIMD8<Float>.self) })
             }
         }
     }

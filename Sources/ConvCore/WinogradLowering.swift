@@ -146,9 +146,11 @@ struct WinogradLowering<Tiling: WinogradTiling> {
     }
 
     /// Floats of the gathered rows for a chunk of `tiles`: m + 2 zero-padded input rows,
-    /// each with room for a last whole block of eight tiles (`WinogradTiling.input`).
-    func rowFloats(_ tiles: Int) -> Int { (Tiling.tileOutputs + 2) * rowLength(tiles) }
-    private func rowLength(_ tiles: Int) -> Int { Tiling.tileOutputs * ((min(tiles, tileColumns) + 7) / 8 * 8) + 48 }
+    /// then the tiling's scratch.
+    func rowFloats(_ tiles: Int) -> Int { (Tiling.tileOutputs + 2) * rowLength(tiles) + 8 * Tiling.scratchVectors }
+    /// A gathered row: room for whole blocks of eight tiles, the last block reading up to
+    /// 9m floats from its start (`WinogradTiling.input`), m·8 beyond the block.
+    private func rowLength(_ tiles: Int) -> Int { Tiling.tileOutputs * ((min(tiles, tileColumns) + 7) / 8 * 8 + 1) }
 
     /// The pass over a batch: `x` [N, groups · inPerGroup, source], `y` [N, groups · outPerGroup, result], every value of `y` written.
     ///
@@ -225,6 +227,7 @@ struct WinogradLowering<Tiling: WinogradTiling> {
         let length = rowLength(count)
         let plane = source.height * source.width
         let rowBase = rows.baseAddress!
+        let scratch = UnsafeMutableRawPointer(rowBase + (m + 2) * length)
         for segment in segments(tiles) {
             // The segment reads columns first ..< first + m·count + 2 of m + 2 input rows.
             let first = m * segment.column - left
@@ -245,7 +248,7 @@ struct WinogradLowering<Tiling: WinogradTiling> {
                 let target = v.baseAddress! + c * elements * count + segment.offset
                 for k in stride(from: 0, to: segment.count, by: 8) {
                     let lanes = min(8, segment.count - k)
-                    Tiling.input({ r in UnsafePointer(rowBase + r * length + m * k) }) { element, value in
+                    Tiling.input({ r in UnsafePointer(rowBase + r * length + m * k) }, scratch: scratch) { element, value in
                         let out = target + element * count + k
                         if lanes == 8 {
                             UnsafeMutableRawPointer(out).storeBytes(of: value, as: SIMD8<Float>.self)
@@ -278,12 +281,7 @@ struct WinogradLowering<Tiling: WinogradTiling> {
                     Tiling.output({ element in UnsafeRawPointer(source + element * count + k).loadUnaligned(as: SIMD8<Float>.self) },
                                   bias: start) { r, values in
                         guard r < rows else { return }
-                        let target = output + r * result.width + column
-                        if columns == 8 * side {
-                            target.update(from: values, count: 8 * side)
-                        } else {
-                            target.update(from: values, count: columns)
-                        }
+                        (output + r * result.width + column).update(from: values, count: columns)
                     }
                 }
             }

@@ -23,7 +23,9 @@
 /// Σ |w| |x|: the transforms pair weights with pixels the definition never multiplies,
 /// and their terms cancel in exact arithmetic only, the more so the larger m (F(4×4)'s
 /// matrices hold 4, 5 and 8). The tests hold every output to this bound; docs/convolution.md
-/// gives the error measured on a network layer.
+/// gives the error measured on a network layer. The bound ignores overflow: F(4×4)'s input
+/// transform multiplies a tile's pixels by up to 100 in sum, so pixels beyond about 3·10³⁶
+/// overflow to infinity where the definition's sums would not.
 protocol WinogradTiling {
     /// m: outputs per tile side; a tile reads m + 2 input rows and columns.
     static var tileOutputs: Int { get }
@@ -37,10 +39,14 @@ protocol WinogradTiling {
     /// computed in Double and rounded once.
     static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>)
 
+    /// Eight-lane vectors of scratch `input` needs (the tile between its two passes).
+    static var scratchVectors: Int { get }
+
     /// V = Bᵀ d B for eight tiles side by side, each element ξ handed to `store`. Tile
-    /// k's row r is columns m·k … m·k + m + 1 from `rows(r)`, which holds at least
-    /// 8m + 8 + 32 floats.
-    static func input(_ rows: (_ r: Int) -> UnsafePointer<Float>, _ store: (_ element: Int, _ value: SIMD8<Float>) -> Void)
+    /// k's row r is columns m·k … m·k + m + 1 from `rows(r)`; whole vectors are read, up to
+    /// 9m floats from `rows(r)`. `scratch` holds `scratchVectors` vectors (any alignment).
+    static func input(_ rows: (_ r: Int) -> UnsafePointer<Float>, scratch: UnsafeMutableRawPointer,
+                      _ store: (_ element: Int, _ value: SIMD8<Float>) -> Void)
 
     /// Y = Aᵀ M A + bias for eight tiles side by side, `m(ξ)` their element ξ: each of
     /// the m output rows handed to `store` as 8m floats, the eight tiles' m outputs in turn.

@@ -60,6 +60,9 @@ struct BenchmarkTests {
         custom.size = Size2D(64)
         #expect(throws: UserError.self) { try custom.validate() }
         custom.batch = 1
+        custom.groups = 0
+        #expect(throws: UserError.self) { try custom.validate() }
+        custom.groups = 1
         #expect(custom.computes(with: .winograd))
         custom.stride = 2
         #expect(!custom.computes(with: .winograd) && custom.computes(with: .direct))

@@ -43,6 +43,9 @@ public struct ConvBenchmark: Sendable {
         /// Multiply-accumulates up to which the forward output is checked against the exact
         /// convolution (in Double, seven loops: a few seconds at this size).
         public static let maximumCheckedMACs = 1 << 31
+        /// Multiply-accumulates a custom layer may have: the definition is timed on a
+        /// sixteenth of them, at least once (about 5 s at this size).
+        public static let maximumMACs = 1 << 34
 
         public init(size: Size2D, channels: Int, filters: Int) {
             self.size = size
@@ -54,6 +57,9 @@ public struct ConvBenchmark: Sendable {
         /// are usage errors naming the options.
         func layer() throws(UserError) -> (conv: Conv2D, inputShape: [Int]) {
             let options = "--input, --kernel, --stride, --padding"
+            guard size.width >= 1, size.height >= 1, channels >= 1, filters >= 1, batch >= 1, kernel >= 1, stride >= 1, groups >= 1, (padding ?? 0) >= 0 else {
+                throw UserError(.usage, "--input, --filters, --kernel, --stride, --padding, --groups, --batch: sizes are at least 1, padding at least 0")
+            }
             guard channels % groups == 0 && filters % groups == 0 else {
                 throw UserError(.usage, "--groups: \(groups) groups must divide the \(channels) input channels and the \(filters) filters")
             }
@@ -79,6 +85,13 @@ public struct ConvBenchmark: Sendable {
                     throw UserError(.usage, "\(names): \(tensor) more than the \(grouped(Self.maximumValues)) values bench conv takes (256 MiB a tensor)")
                 }
             }
+            // Counted without overflow: every factor is at most 2²⁶ here, and the product stops at the bound.
+            let macs = [outputShape.reduce(1, *), channels / groups, kernel, kernel].reduce(1) { product, factor in
+                product > Self.maximumMACs ? product : product * factor
+            }
+            guard macs <= Self.maximumMACs else {
+                throw UserError(.usage, "--input, --filters, --kernel, --batch: the layer takes more than \(grouped(Self.maximumMACs)) multiply-adds, more than bench conv times")
+            }
             do {
                 var random = SeededGenerator(seed: 1)
                 let conv = try Conv2D(weight: try Tensor(shape: weightShape, scalars: random.floats(weightShape.reduce(1, *), in: -1..<1)),
@@ -90,7 +103,7 @@ public struct ConvBenchmark: Sendable {
             }
         }
 
-        /// Checks the layer before anything is allocated for it.
+        /// Checks the layer before its input and output are allocated.
         public func validate() throws(UserError) { _ = try layer() }
 
         /// Whether `algorithm` computes this layer (`winograd` computes 3×3 kernels with stride 1 only).
@@ -102,7 +115,7 @@ public struct ConvBenchmark: Sendable {
     /// Whether `algorithm` computes the layer of this name (`winograd` computes 3×3
     /// kernels with stride 1 only), so a command can refuse to time nothing.
     public static func computes(layer name: String, with algorithm: ConvAlgorithm) -> Bool {
-        ((try? cases()) ?? []).first { $0.name == name }?.conv.computes(with: algorithm) ?? true
+        ((try? cases(named: name)) ?? []).first?.conv.computes(with: algorithm) ?? true
     }
 
     /// A layer to time, ready to run: its weights and its input.
@@ -116,15 +129,16 @@ public struct ConvBenchmark: Sendable {
 
     /// The layers to time: the user's, or the typical ones.
     func layers() throws(ShapeError) -> [Case] {
-        guard let custom else { return try Self.cases() }
-        guard let (conv, shape) = try? custom.layer() else { return [] }
+        guard let custom else { return try Self.cases(named: layer) }
+        let conv: Conv2D, shape: [Int]
+        do { (conv, shape) = try custom.layer() } catch { throw ShapeError(error.message) }
         var random = SeededGenerator(seed: 3)
         let filters = "\(custom.filters) × \(custom.kernel)×\(custom.kernel)" + (custom.groups > 1 ? " g\(custom.groups)" : "") + (custom.stride > 1 ? " s\(custom.stride)" : "")
         return [Case(name: "custom", conv: conv, input: try Tensor(shape: shape, scalars: random.floats(shape.reduce(1, *), in: 0..<1)), filters: filters)]
     }
 
-    /// The typical layers, with seeded random weights, bias and input.
-    static func cases() throws(ShapeError) -> [Case] {
+    /// The typical layers (or the one of this name), with seeded random weights, bias and input.
+    static func cases(named name: String? = nil) throws(ShapeError) -> [Case] {
         func layer(_ name: String, input shape: [Int], filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, depthwise: Bool = false) throws(ShapeError) -> Case {
             var random = SeededGenerator(seed: 1)
             let groups = depthwise ? shape[1] : 1
@@ -135,13 +149,16 @@ public struct ConvBenchmark: Sendable {
             let text = "\(filters) × \(kernel)×\(kernel)" + (depthwise ? " dw" : "") + (stride > 1 ? " s\(stride)" : "")
             return Case(name: name, conv: conv, input: try Tensor(shape: shape, scalars: random.floats(shape.reduce(1, *), in: 0..<1)), filters: text)
         }
-        return [
-            try layer("hd-gray-3x3", input: [1, 1, 1080, 1920], filters: 8, kernel: 3),
-            try layer("mid-64-3x3", input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1),
-            try layer("stem-7x7-s2", input: [1, 3, 224, 224], filters: 64, kernel: 7, stride: 2, padding: 3),
-            try layer("depthwise-3x3", input: [1, 64, 112, 112], filters: 64, kernel: 3, padding: 1, depthwise: true),
-            try featureMapBank(),
+        let builders: [(name: String, build: () throws(ShapeError) -> Case)] = [
+            ("hd-gray-3x3", { () throws(ShapeError) in try layer("hd-gray-3x3", input: [1, 1, 1080, 1920], filters: 8, kernel: 3) }),
+            ("mid-64-3x3", { () throws(ShapeError) in try layer("mid-64-3x3", input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1) }),
+            ("stem-7x7-s2", { () throws(ShapeError) in try layer("stem-7x7-s2", input: [1, 3, 224, 224], filters: 64, kernel: 7, stride: 2, padding: 3) }),
+            ("depthwise-3x3", { () throws(ShapeError) in try layer("depthwise-3x3", input: [1, 64, 112, 112], filters: 64, kernel: 3, padding: 1, depthwise: true) }),
+            ("featuremap-bank-1080p", { () throws(ShapeError) in try featureMapBank() }),
         ]
+        var cases: [Case] = []
+        for builder in builders where name == nil || builder.name == name { cases.append(try builder.build()) }
+        return cases
     }
 
     /// `featuremap`'s default bank on the 1920×1080 sample photograph, convolution only:
@@ -192,9 +209,12 @@ public struct ConvBenchmark: Sendable {
             if try macs(conv, input.shape) <= CustomLayer.maximumCheckedMACs {
                 progress("checking \(layer.name) against the exact convolution…")
                 let exact = try exactConvolution(conv, input).values
-                let largest = exact.map(abs).max() ?? 0
                 let computed = try conv(input, algorithm: algorithm).scalars
-                let largestError = zip(computed, exact).map { abs(Double($0) - $1) }.max() ?? 0
+                var (largest, largestError) = (0.0, 0.0)
+                for (value, exactValue) in zip(computed, exact) {
+                    largest = max(largest, abs(exactValue))
+                    largestError = max(largestError, abs(Double(value) - exactValue))
+                }
                 relativeError = largest > 0 ? largestError / largest : largestError
             }
 
