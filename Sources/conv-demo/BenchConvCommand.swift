@@ -11,18 +11,18 @@ struct BenchConvCommand: Command {
         discussion: """
             GFLOP/s = 2·MACs / seconds (MACs exclude the bias), the best of several runs after a
             warm-up, on 1 thread and on --threads threads. Each layer runs with the algorithm it
-            chooses from its shape (gemm: im2col + SGEMM; direct: up to 32 input channels;
-            depthwise: one input channel per group; winograd: F(4×4, 3×3) or F(2×2, 3×3)
-            for 3×3 layers with more channels on large enough planes) unless --algorithm forces one
-            (winograd skips the layers that are not 3×3 with stride 1). The
-            seven-loop definition is timed on a smaller input of the same layer (1/4 of each
-            side) for the speed-up, and the forward output is compared with the exact
-            convolution (summed in Double): error = its largest difference over the largest
-            value. With --backward each run is a training step's passes:
-            forward, then the input and weight gradients (with the backward pass's own
-            algorithm: gemm where direct's would be slow), GFLOP/s = 6·MACs / seconds.
-            --input WxHxC times one layer of your own instead (with --filters, --kernel, --stride,
-            --padding, --groups, --batch), e.g. --input 28x28x128 to see where winograd pays.
+            chooses from its shape unless --algorithm forces one: gemm (im2col + SGEMM), direct
+            (up to 32 input channels), depthwise (one input channel per group) or winograd
+            (F(4×4, 3×3) or F(2×2, 3×3), for 3×3 layers with more channels on large enough
+            planes; forced, it skips the layers that are not 3×3 with stride 1). The seven-loop
+            definition is timed on a smaller input of the same layer (1/4 of each side) for the
+            speed-up, and the forward output is compared with the exact convolution (summed in
+            Double): error = its largest difference over the largest value. With --backward
+            each run is a training step's passes: forward, then the input and weight gradients
+            (with the backward pass's own algorithm: gemm where direct's would be slow),
+            GFLOP/s = 6·MACs / seconds. --input WxHxC times one layer of your own instead (with
+            --filters, --kernel, --stride, --padding, --groups, --batch), e.g. --input 28x28x128
+            to see where winograd pays.
             Time a release build: swift run -c release conv-demo bench conv
             """,
         options: [
