@@ -12,21 +12,13 @@ enum WinogradF2x2: WinogradTiling {
     static let roundings = 8
     static let scratchVectors = 0
 
-    static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        // Row a of G applied to three values.
-        func apply(_ a: Int, _ x0: Double, _ x1: Double, _ x2: Double) -> Double {
-            switch a {
-            case 0: x0
-            case 1: (x0 + x1 + x2) / 2
-            case 2: (x0 - x1 + x2) / 2
-            default: x2
-            }
-        }
-        for a in 0..<4 {
-            // Row a of G g, then (G g) Gᵀ.
-            let (r0, r1, r2) = (apply(a, Double(g[0]), Double(g[3]), Double(g[6])), apply(a, Double(g[1]), Double(g[4]), Double(g[7])),
-                                apply(a, Double(g[2]), Double(g[5]), Double(g[8])))
-            for b in 0..<4 { u[4 * a + b] = Float(apply(b, r0, r1, r2)) }
+    /// Row a of G applied to three values.
+    static func rowOfG(_ a: Int, _ x0: Double, _ x1: Double, _ x2: Double) -> Double {
+        switch a {
+        case 0: x0
+        case 1: (x0 + x1 + x2) / 2
+        case 2: (x0 - x1 + x2) / 2
+        default: x2
         }
     }
 

@@ -15,25 +15,17 @@ enum WinogradF4x4: WinogradTiling {
     static let roundings = 12
     static let scratchVectors = 36
 
-    static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        // Row a of G applied to three values (multiplying by the reciprocals: a division
-        // takes several times as long, and Double's rounding is far below Float's).
-        func apply(_ a: Int, _ x0: Double, _ x1: Double, _ x2: Double) -> Double {
-            let (sixth, twelfth, twentyFourth) = (1.0 / 6, 1.0 / 12, 1.0 / 24)
-            switch a {
-            case 0: return x0 / 4
-            case 1: return -(x0 + x1 + x2) * sixth
-            case 2: return -(x0 - x1 + x2) * sixth
-            case 3: return x0 * twentyFourth + x1 * twelfth + x2 * sixth
-            case 4: return x0 * twentyFourth - x1 * twelfth + x2 * sixth
-            default: return x2
-            }
-        }
-        for a in 0..<6 {
-            // Row a of G g, then (G g) Gᵀ.
-            let (r0, r1, r2) = (apply(a, Double(g[0]), Double(g[3]), Double(g[6])), apply(a, Double(g[1]), Double(g[4]), Double(g[7])),
-                                apply(a, Double(g[2]), Double(g[5]), Double(g[8])))
-            for b in 0..<6 { u[6 * a + b] = Float(apply(b, r0, r1, r2)) }
+    /// Row a of G applied to three values (multiplying by the reciprocals: a division
+    /// takes several times as long, and Double's rounding is far below Float's).
+    static func rowOfG(_ a: Int, _ x0: Double, _ x1: Double, _ x2: Double) -> Double {
+        let (sixth, twelfth, twentyFourth) = (1.0 / 6, 1.0 / 12, 1.0 / 24)
+        switch a {
+        case 0: return x0 / 4
+        case 1: return -(x0 + x1 + x2) * sixth
+        case 2: return -(x0 - x1 + x2) * sixth
+        case 3: return x0 * twentyFourth + x1 * twelfth + x2 * sixth
+        case 4: return x0 * twentyFourth - x1 * twelfth + x2 * sixth
+        default: return x2
         }
     }
 

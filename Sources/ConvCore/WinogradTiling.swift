@@ -35,9 +35,8 @@ protocol WinogradTiling {
     /// additions of the sum over channels.
     static var roundings: Int { get }
 
-    /// U = G g Gᵀ of one 3×3 kernel g (`g[3i + j]`), element ξ = (m + 2)·a + b at `u[ξ]`,
-    /// computed in Double and rounded once.
-    static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>)
+    /// Row a of G applied to three values, in Double.
+    static func rowOfG(_ a: Int, _ x0: Double, _ x1: Double, _ x2: Double) -> Double
 
     /// Eight-lane vectors of scratch `input` needs (the tile between its two passes).
     static var scratchVectors: Int { get }
@@ -56,4 +55,16 @@ protocol WinogradTiling {
 
 extension WinogradTiling {
     static var elements: Int { (tileOutputs + 2) * (tileOutputs + 2) }
+
+    /// U = G g Gᵀ of one 3×3 kernel g (`g[3i + j]`), element ξ = (m + 2)·a + b at `u[ξ]`,
+    /// computed in Double and rounded once.
+    static func kernel(_ g: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
+        let side = tileOutputs + 2
+        for a in 0..<side {
+            // Row a of G g, then (G g) Gᵀ.
+            let (r0, r1, r2) = (rowOfG(a, Double(g[0]), Double(g[3]), Double(g[6])), rowOfG(a, Double(g[1]), Double(g[4]), Double(g[7])),
+                                rowOfG(a, Double(g[2]), Double(g[5]), Double(g[8])))
+            for b in 0..<side { u[side * a + b] = Float(rowOfG(b, r0, r1, r2)) }
+        }
+    }
 }
