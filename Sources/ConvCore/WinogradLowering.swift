@@ -87,11 +87,16 @@ struct WinogradLowering<Tiling: WinogradTiling> {
         return (tilesPerImage + chunks - 1) / chunks
     }
 
-    /// The scratch one worker needs, in bytes, or `Int.max` when it cannot be counted.
-    var workspaceBytes: Int {
-        let tiles = chunkTiles(batch: 1, threads: 1)
-        return checkedProduct(checkedSum(checkedProduct(tiles, floatsPerTile), rowFloats(tiles)), MemoryLayout<Float>.stride) ?? .max
+    /// One worker's workspace for chunks of `tiles`, in floats, each part starting on a
+    /// cache line: V (in × E × tiles), M (out × E × tiles, and a whole vector of slack: the
+    /// output transform always reads eight tiles), the gathered rows and the tiling's scratch.
+    func workspace(_ tiles: Int) -> (v: Int, m: Int, rows: Int, stride: Int) {
+        let (v, m, rows) = (Tiling.elements * inPerGroup * tiles, Tiling.elements * outPerGroup * tiles + 8, rowFloats(tiles))
+        return (v, m, rows, AlignedBuffer.cacheLines(v) + AlignedBuffer.cacheLines(m) + AlignedBuffer.cacheLines(rows))
     }
+
+    /// The scratch one worker needs on one thread, in bytes.
+    var workspaceBytes: Int { workspace(chunkTiles(batch: 1, threads: 1)).stride * MemoryLayout<Float>.stride }
 
     /// The kernels' transforms, packed for the GEMM: per group and element ξ, U_ξ
     /// (out × in) for the forward pass, the turned kernels' transposed for the input gradient.
@@ -157,9 +162,7 @@ struct WinogradLowering<Tiling: WinogradTiling> {
     /// A chunk's transforms are laid out channel by channel, V[c][ξ][t] and M[o][ξ][t], so
     /// that the elements a tile reads or writes lie a chunk's length apart rather than a
     /// whole matrix apart (a power-of-two distance would put them all in one cache set);
-    /// each GEMM reads V_ξ and writes M_ξ with a leading dimension of E chunk lengths. M has
-    /// room for a last whole vector past its end, so the output transform always reads
-    /// eight tiles.
+    /// each GEMM reads V_ξ and writes M_ξ with a leading dimension of E chunk lengths.
     func run(batch: Int, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?,
              _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
         let kernels = packKernels(w, threads: threads)
@@ -169,10 +172,8 @@ struct WinogradLowering<Tiling: WinogradTiling> {
         let workers = max(1, min(threads, items))
         let gemmThreads = workers > 1 ? 1 : threads
         let elements = Tiling.elements
-        let (vFloats, mFloats) = (elements * inPerGroup * tiles, elements * outPerGroup * tiles + 8)
-        let rowsFloats = rowFloats(tiles)
+        let (vFloats, mFloats, rowsFloats, workspaceStride) = workspace(tiles)
         let (vStride, mStride) = (AlignedBuffer.cacheLines(vFloats), AlignedBuffer.cacheLines(mFloats))
-        let workspaceStride = vStride + mStride + AlignedBuffer.cacheLines(rowsFloats)
         let workspaces = AlignedBuffer(count: workers * workspaceStride)
         workspaces.withUnsafeMutableBufferPointer { workspaces in
             // Workers read x, the packed kernels and the bias, and write disjoint tiles of y
@@ -190,7 +191,8 @@ struct WinogradLowering<Tiling: WinogradTiling> {
 
                 let sourcePlane = source.height * source.width
                 let sourceStart = (image * groups + group) * inPerGroup * sourcePlane
-                transformInput(x.extracting(sourceStart..<sourceStart + inPerGroup * sourcePlane), tiles: chunkRange, rows: rows, into: v)
+                let segments = segments(chunkRange)
+                transformInput(x.extracting(sourceStart..<sourceStart + inPerGroup * sourcePlane), segments, count: count, rows: rows, into: v)
                 for element in 0..<elements {
                     sgemm(kernels[group * elements + element], .asStored, n: count,
                           b: UnsafeBufferPointer(v.extracting((element * count)...)), ldb: elements * count,
@@ -198,16 +200,19 @@ struct WinogradLowering<Tiling: WinogradTiling> {
                 }
                 let resultPlane = result.height * result.width
                 let resultStart = (image * groups + group) * outPerGroup * resultPlane
-                transformOutput(UnsafeBufferPointer(m), tiles: chunkRange, bias: bias.map { $0.extracting(group * outPerGroup..<(group + 1) * outPerGroup) },
+                transformOutput(UnsafeBufferPointer(m), segments, count: count, bias: bias.map { $0.extracting(group * outPerGroup..<(group + 1) * outPerGroup) },
                                 into: y.extracting(resultStart..<resultStart + outPerGroup * resultPlane))
             }
         }
     }
 
-    /// The tiles of a chunk that lie in one tile row: (tile row, first tile column, count,
-    /// the first one's index within the chunk).
-    private func segments(_ tiles: Range<Int>) -> [(row: Int, column: Int, count: Int, offset: Int)] {
-        var segments: [(row: Int, column: Int, count: Int, offset: Int)] = []
+    /// A chunk's tiles that lie in one tile row: the tile row, its first tile column, how
+    /// many, and the first one's index within the chunk.
+    typealias Segment = (row: Int, column: Int, count: Int, offset: Int)
+
+    /// A chunk's tiles, tile row by tile row.
+    private func segments(_ tiles: Range<Int>) -> [Segment] {
+        var segments: [Segment] = []
         var tile = tiles.lowerBound
         while tile < tiles.upperBound {
             let (row, column) = tile.quotientAndRemainder(dividingBy: tileColumns)
@@ -218,21 +223,22 @@ struct WinogradLowering<Tiling: WinogradTiling> {
         return segments
     }
 
-    /// V[c][ξ][t] for the chunk's tiles t and the group's channels c, from the group's
-    /// planes `x` (inPerGroup × source).
-    private func transformInput(_ x: UnsafeBufferPointer<Float>, tiles: Range<Int>, rows: UnsafeMutableBufferPointer<Float>,
+    /// V[c][ξ][t] for the chunk's `count` tiles t and the group's channels c, from the
+    /// group's planes `x` (inPerGroup × source).
+    private func transformInput(_ x: UnsafeBufferPointer<Float>, _ segments: [Segment], count: Int, rows: UnsafeMutableBufferPointer<Float>,
                                 into v: UnsafeMutableBufferPointer<Float>) {
         let (m, elements) = (Tiling.tileOutputs, Tiling.elements)
-        let count = tiles.count
         let length = rowLength(count)
         let plane = source.height * source.width
         let rowBase = rows.baseAddress!
         let scratch = UnsafeMutableRawPointer(rowBase + (m + 2) * length)
-        for segment in segments(tiles) {
-            // The segment reads columns first ..< first + m·count + 2 of m + 2 input rows.
+        for segment in segments {
+            // The segment reads columns first ..< first + m·count + 2 of m + 2 input rows;
+            // those at `inside` lie in the plane.
             let first = m * segment.column - left
             let width = m * segment.count + 2
-            let inside = max(0, -first)..<max(max(0, -first), min(width, source.width - first))
+            let start = max(0, -first)
+            let inside = start..<max(start, min(width, source.width - first))
             for c in 0..<inPerGroup {
                 for r in 0..<m + 2 {
                     let row = rowBase + r * length
@@ -263,12 +269,11 @@ struct WinogradLowering<Tiling: WinogradTiling> {
 
     /// The chunk's m×m output blocks from M[o][ξ][t], plus the bias, into the group's
     /// planes `y` (outPerGroup × result).
-    private func transformOutput(_ m: UnsafeBufferPointer<Float>, tiles: Range<Int>, bias: UnsafeBufferPointer<Float>?,
+    private func transformOutput(_ m: UnsafeBufferPointer<Float>, _ segments: [Segment], count: Int, bias: UnsafeBufferPointer<Float>?,
                                  into y: UnsafeMutableBufferPointer<Float>) {
         let (side, elements) = (Tiling.tileOutputs, Tiling.elements)
-        let count = tiles.count
         let plane = result.height * result.width
-        for segment in segments(tiles) {
+        for segment in segments {
             let outRow = side * segment.row
             let rows = min(side, result.height - outRow)
             for o in 0..<outPerGroup {
