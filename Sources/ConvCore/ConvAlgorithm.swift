@@ -84,10 +84,10 @@ extension Conv2D {
 
 extension Conv2D {
     /// The algorithm of this layer's backward pass on an input of the given size: the
-    /// forward pass's (for `winograd`, its input gradient; the weight gradient is gemm's), except that `direct` with more than
-    /// `ConvAlgorithm.directBackwardInputChannels` input channels or
-    /// `ConvAlgorithm.directBackwardOutputChannels` output channels per group gives way to
-    /// `gemm`.
+    /// forward pass's (for `winograd`, that of its input gradient; the weight gradient is
+    /// gemm's), except that `direct` with more than `ConvAlgorithm.directBackwardInputChannels`
+    /// input channels or `ConvAlgorithm.directBackwardOutputChannels` output channels per
+    /// group gives way to `gemm`.
     public func backwardAlgorithm(for input: Size2D) -> ConvAlgorithm {
         let forward = algorithm(for: input).algorithm
         let few = inChannels / groups <= ConvAlgorithm.directBackwardInputChannels

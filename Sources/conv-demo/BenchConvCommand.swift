@@ -48,9 +48,6 @@ struct BenchConvCommand: Command {
         benchmark.threads = try arguments.threads() ?? benchmark.threads
         benchmark.algorithm = try arguments.choice("--algorithm", from: ConvAlgorithm.allCases.map(\.rawValue)).flatMap(ConvAlgorithm.init)
         benchmark.layer = try arguments.choice("--layer", from: ConvBenchmark.layerNames)
-        if let algorithm = benchmark.algorithm, let layer = benchmark.layer, !ConvBenchmark.computes(layer: layer, with: algorithm) {
-            throw arguments.error("--algorithm \(algorithm) does not compute \(layer): it needs a 3×3 kernel with stride 1")
-        }
         let layerOptions = ["--filters", "--kernel", "--stride", "--padding", "--groups", "--batch"]
         if let (size, channels) = try arguments.sizeWithChannels("--input") {
             guard benchmark.layer == nil else { throw arguments.error("--layer and --input: give one, a layer of the set or a layer of your own") }
@@ -62,11 +59,11 @@ struct BenchConvCommand: Command {
             custom.batch = try arguments.integer("--batch", in: 1...4096) ?? custom.batch
             try custom.validate()
             benchmark.custom = custom
-            if let algorithm = benchmark.algorithm, !custom.computes(with: algorithm) {
-                throw arguments.error("--algorithm \(algorithm) does not compute this layer: it needs a 3×3 kernel with stride 1")
-            }
         } else if let option = layerOptions.first(where: { arguments.string($0) != nil }) {
             throw arguments.error("\(option) describes a layer of your own: give its --input too")
+        }
+        if let algorithm = benchmark.algorithm, !benchmark.computesTheLayer(with: algorithm) {
+            throw arguments.error("--algorithm \(algorithm) does not compute \(benchmark.layer ?? "this layer"): it needs a 3×3 kernel with stride 1")
         }
         benchmark.backward = arguments.flag("--backward")
         json = arguments.flag("--json")

@@ -63,9 +63,10 @@ struct BenchmarkTests {
         custom.groups = 0
         #expect(throws: UserError.self) { try custom.validate() }
         custom.groups = 1
-        #expect(custom.computes(with: .winograd))
-        custom.stride = 2
-        #expect(!custom.computes(with: .winograd) && custom.computes(with: .direct))
+        benchmark.custom = custom
+        #expect(benchmark.computesTheLayer(with: .winograd))
+        benchmark.custom?.stride = 2
+        #expect(!benchmark.computesTheLayer(with: .winograd) && benchmark.computesTheLayer(with: .direct))
     }
 
     @Test("bench layers times the floor first, then every layer forward and backward, and its ratios are to the floor")

@@ -79,25 +79,17 @@ public struct ConvBenchmark: Sendable {
                 ("--input, --filters, --batch", "the output, \(images)\(out.width)×\(out.height)×\(filters), holds", outputShape),
                 ("--input, --filters, --kernel, --groups", "the weights, \(filters) filters of \(channels / groups) × \(kernel)×\(kernel), hold", weightShape),
             ] {
-                // Counted without overflow: each factor is at most the bound, so is the product until it passes it.
-                let count = shape.reduce(1) { product, factor in product > Self.maximumValues ? product : product * min(factor, Self.maximumValues + 1) }
-                guard count <= Self.maximumValues else {
+                guard (try? Tensor.count(of: shape)) ?? .max <= Self.maximumValues else {
                     throw UserError(.usage, "\(names): \(tensor) more than the \(grouped(Self.maximumValues)) values bench conv takes (256 MiB a tensor)")
                 }
             }
-            // Counted without overflow: every factor is at most 2²⁶ here, and the product stops at the bound.
-            let macs = [outputShape.reduce(1, *), channels / groups, kernel, kernel].reduce(1) { product, factor in
-                product > Self.maximumMACs ? product : product * factor
-            }
-            guard macs <= Self.maximumMACs else {
+            guard (try? Tensor.count(of: outputShape + [channels / groups, kernel, kernel])) ?? .max <= Self.maximumMACs else {
                 throw UserError(.usage, "--input, --filters, --kernel, --batch: the layer takes more than \(grouped(Self.maximumMACs)) multiply-adds, more than bench conv times")
             }
             do {
                 var random = SeededGenerator(seed: 1)
-                let conv = try Conv2D(weight: try Tensor(shape: weightShape, scalars: random.floats(weightShape.reduce(1, *), in: -1..<1)),
-                                      bias: try Tensor(shape: [filters], scalars: random.floats(filters, in: -1..<1)),
-                                      stride: Size2D(stride), padding: .explicit(Size2D(padding)), groups: groups)
-                return (conv, inputShape)
+                return (try ConvBenchmark.seededLayer(&random, filters: filters, inPerGroup: channels / groups, kernel: kernel,
+                                                      stride: stride, padding: padding, groups: groups), inputShape)
             } catch {
                 throw UserError(.usage, "\(options): \(error.message)")
             }
@@ -105,17 +97,22 @@ public struct ConvBenchmark: Sendable {
 
         /// Checks the layer before its input and output are allocated.
         public func validate() throws(UserError) { _ = try layer() }
-
-        /// Whether `algorithm` computes this layer (`winograd` computes 3×3 kernels with stride 1 only).
-        public func computes(with algorithm: ConvAlgorithm) -> Bool {
-            (try? layer())?.conv.computes(with: algorithm) ?? true
-        }
     }
 
-    /// Whether `algorithm` computes the layer of this name (`winograd` computes 3×3
-    /// kernels with stride 1 only), so a command can refuse to time nothing.
-    public static func computes(layer name: String, with algorithm: ConvAlgorithm) -> Bool {
-        ((try? cases(named: name)) ?? []).first?.conv.computes(with: algorithm) ?? true
+    /// Whether `algorithm` computes the one layer to time, the user's or the one `layer`
+    /// names (`winograd` computes 3×3 kernels with stride 1 only), so a command can refuse
+    /// to time nothing; true when every typical layer is timed (those it cannot compute are skipped).
+    public func computesTheLayer(with algorithm: ConvAlgorithm) -> Bool {
+        let conv = if let custom { try? custom.layer().conv } else if let layer { (try? Self.cases(named: layer))?.first?.conv } else { Conv2D?.none }
+        return conv?.computes(with: algorithm) ?? true
+    }
+
+    /// A convolution with seeded random weights and bias in [−1, 1).
+    static func seededLayer(_ random: inout SeededGenerator, filters: Int, inPerGroup: Int, kernel: Int,
+                            stride: Int, padding: Int, groups: Int) throws(ShapeError) -> Conv2D {
+        try Conv2D(weight: try Tensor(shape: [filters, inPerGroup, kernel, kernel], scalars: random.floats(filters * inPerGroup * kernel * kernel, in: -1..<1)),
+                   bias: try Tensor(shape: [filters], scalars: random.floats(filters, in: -1..<1)),
+                   stride: Size2D(stride), padding: .explicit(Size2D(padding)), groups: groups)
     }
 
     /// A layer to time, ready to run: its weights and its input.
@@ -142,10 +139,7 @@ public struct ConvBenchmark: Sendable {
         func layer(_ name: String, input shape: [Int], filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0, depthwise: Bool = false) throws(ShapeError) -> Case {
             var random = SeededGenerator(seed: 1)
             let groups = depthwise ? shape[1] : 1
-            let conv = try Conv2D(
-                weight: try Tensor(shape: [filters, shape[1] / groups, kernel, kernel], scalars: random.floats(filters * shape[1] / groups * kernel * kernel, in: -1..<1)),
-                bias: try Tensor(shape: [filters], scalars: random.floats(filters, in: -1..<1)),
-                stride: Size2D(stride), padding: .explicit(Size2D(padding)), groups: groups)
+            let conv = try seededLayer(&random, filters: filters, inPerGroup: shape[1] / groups, kernel: kernel, stride: stride, padding: padding, groups: groups)
             let text = "\(filters) × \(kernel)×\(kernel)" + (depthwise ? " dw" : "") + (stride > 1 ? " s\(stride)" : "")
             return Case(name: name, conv: conv, input: try Tensor(shape: shape, scalars: random.floats(shape.reduce(1, *), in: 0..<1)), filters: text)
         }

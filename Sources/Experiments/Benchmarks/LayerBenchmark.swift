@@ -25,8 +25,7 @@ public struct LayerBenchmark: Sendable {
     /// - Throws: `UserError(.usage)` when the tensor has more than `maximumValues` values.
     public func run(progress: (String) -> Void) throws(UserError) -> LayerBenchmarkResult {
         let shape = [batch, channels, size.height, size.width]
-        // Counted without overflow: each factor is at most the bound, so is the product until it passes it.
-        let count = shape.reduce(1) { product, factor in product > Self.maximumValues ? product : product * min(factor, Self.maximumValues + 1) }
+        let count = (try? Tensor.count(of: shape)) ?? .max
         guard count <= Self.maximumValues else {
             throw UserError(.usage, "--batch, --input: \(batch) images of \(size.width)×\(size.height)×\(channels) are more than the \(grouped(Self.maximumValues)) values bench layers takes (256 MiB a tensor)")
         }
