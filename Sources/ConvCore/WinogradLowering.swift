@@ -329,11 +329,17 @@ enum WinogradTile: CustomStringConvertible {
     /// with the layer's tiling.
     static func run(_ conv: Conv2D, _ geometry: ConvGeometry, inputGradient: Bool, batch: Int, _ x: UnsafeBufferPointer<Float>,
                     _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
+        chosen(conv, geometry).run(conv, geometry, inputGradient: inputGradient, batch: batch, x, w, bias, y, threads: threads)
+    }
+
+    /// The same pass with this tiling.
+    func run(_ conv: Conv2D, _ geometry: ConvGeometry, inputGradient: Bool, batch: Int, _ x: UnsafeBufferPointer<Float>,
+             _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
         func run<Tiling: WinogradTiling>(_ tiling: Tiling.Type) {
             let lowering = inputGradient ? WinogradLowering<Tiling>(inputGradientOf: conv, geometry) : WinogradLowering<Tiling>(conv, geometry)
             lowering.run(batch: batch, x, w, bias, y, threads: threads)
         }
-        switch chosen(conv, geometry) {
+        switch self {
         case .f2x2: run(WinogradF2x2.self)
         case .f4x4: run(WinogradF4x4.self)
         }

@@ -164,20 +164,13 @@ struct WinogradTests {
         let geometry = try conv.geometry(for: input)
         let shape = inputGradient ? [x.shape[0], conv.inChannels, input.height, input.width]
             : [x.shape[0], conv.outChannels, geometry.height.output, geometry.width.output]
-        func pass<Tiling: WinogradTiling>(_: Tiling.Type, _ y: UnsafeMutableBufferPointer<Float>) {
-            let lowering = inputGradient ? WinogradLowering<Tiling>(inputGradientOf: conv, geometry) : WinogradLowering<Tiling>(conv, geometry)
+        return try Tensor(shape: shape) { y in
             x.withUnsafeBufferPointer { x in
                 conv.weight.withUnsafeBufferPointer { w in
                     (inputGradient ? [] : conv.bias?.scalars ?? []).withUnsafeBufferPointer { b in
-                        lowering.run(batch: shape[0], x, w, b.isEmpty ? nil : b, y, threads: threads)
+                        tile.run(conv, geometry, inputGradient: inputGradient, batch: shape[0], x, w, b.isEmpty ? nil : b, y, threads: threads)
                     }
                 }
-            }
-        }
-        return try Tensor(shape: shape) { y in
-            switch tile {
-            case .f2x2: pass(WinogradF2x2.self, y)
-            case .f4x4: pass(WinogradF4x4.self, y)
             }
         }
     }
