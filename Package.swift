@@ -12,12 +12,27 @@ import Darwin
 
 // MARK: - Build settings for the SIMD kernels
 
+/// SwiftPM refuses unsafe flags in a package used as a versioned dependency; such a
+/// checkout lives under `.../checkouts/`, and then gets the portable code only.
+let isDependencyCheckout = Context.packageDirectory.contains("/checkouts/")
+
+/// The GEMM's kernels, one target per instruction set, each compiled with that set's
+/// flags; `GEMMKernel.selected` runs the widest the running CPU has. Swift takes its CPU
+/// features from the Clang importer, so only `-Xcc -mavx2 -Xcc -mfma` turns
+/// `SIMD8<Float>` arithmetic into 256-bit `vfmadd231ps` (docs/gemm.md, "Kernels for
+/// each CPU"). The portable kernel is always built; the others on x86-64 only.
+let gemmKernelTargets: [(name: String, flags: [String])] = {
+    #if arch(x86_64)
+    return isDependencyCheckout ? [] : [
+        ("_GEMMKernelsAVX2", ["-mavx2", "-mfma"]),
+        ("_GEMMKernelsAVX512", ["-mavx512f", "-mavx2", "-mfma"]),
+    ]
+    #else
+    return []
+    #endif
+}()
+
 /// Whether the machine running this manifest has AVX2 and FMA.
-///
-/// Swift takes its CPU features from the Clang importer, so only `-Xcc -mavx2 -Xcc -mfma`
-/// turns `SIMD8<Float>` arithmetic into 256-bit `vfmadd231ps`; without them x86-64 gets
-/// SSE2 (about 45% of the speed) and `addingProduct` becomes a call to `fmaf`.
-/// See docs/gemm.md, "Building for this CPU".
 func hostHasAVX2AndFMA() -> Bool {
     #if arch(x86_64) && os(Linux)
     guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
@@ -37,18 +52,16 @@ func hostHasAVX2AndFMA() -> Bool {
     #endif
 }
 
-/// `CONV_DEMO_PORTABLE=1` builds the portable kernels even on an AVX2 machine (for a
-/// binary that must run on older x86-64 CPUs, or to test the portable path).
+/// `CONV_DEMO_PORTABLE=1` builds ConvCore's loops for any x86-64 even on an AVX2 machine
+/// (for a binary that must run on older CPUs, or to test the portable path).
 let portableRequested = ["1", "yes", "true"].contains(Context.environment["CONV_DEMO_PORTABLE"]?.lowercased() ?? "")
-
-/// SwiftPM refuses unsafe flags in a package used as a versioned dependency; such a
-/// checkout lives under `.../checkouts/`, and then gets the portable kernels.
-let isDependencyCheckout = Context.packageDirectory.contains("/checkouts/")
 
 let useAVX2FMA = hostHasAVX2AndFMA() && !portableRequested && !isDependencyCheckout
 
-/// Settings for targets holding SIMD kernels: AVX2 + FMA code generation, and the
-/// `GEMM_FMA` define that lets a kernel use `addingProduct` only where it is one instruction.
+/// Settings for the targets whose SIMD loops are still compiled for the building CPU
+/// (ConvCore's direct, depthwise and Winograd loops and vector functions): AVX2 + FMA
+/// code generation, and the `GEMM_FMA` define that lets a loop use `addingProduct` only
+/// where it is one instruction.
 let simdSettings: [SwiftSetting] = useAVX2FMA
     ? [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]), .define("GEMM_FMA")]
     : []
@@ -76,8 +89,9 @@ let package = Package(
         /// A seeded generator that gives the same numbers on every platform.
         .target(name: "SeededRandom", exclude: ["README.md"]),
 
-        /// Single-precision matrix multiply, BLIS-style: packing, macro-kernel, SIMD micro-kernel.
-        .target(name: "GEMM", exclude: ["README.md"], swiftSettings: simdSettings),
+        /// Single-precision matrix multiply, BLIS-style: the driver, packing, block sizes
+        /// from the running CPU's caches, and the kernel for its instruction set.
+        .target(name: "GEMM", dependencies: ["_GEMMKernelsPortable"] + gemmKernelTargets.map { .target(name: $0.name) }, exclude: ["README.md"]),
 
         /// Netpbm images (PBM, PGM, PPM, PFM) in and out.
         .target(name: "Netpbm", exclude: ["README.md"]),
@@ -104,6 +118,10 @@ let package = Package(
 
         // MARK: - Implementation details
 
+        /// The GEMM's macro- and micro-kernel, compiled once per instruction set: the
+        /// portable build here, the others from the same files (symbolic links) with their flags.
+        .target(name: "_GEMMKernelsPortable"),
+
         /// What the commands print and write: JSON, tables, numbers, SVG, PNG, pictures,
         /// HTML, atomic files.
         .target(name: "Reporting", dependencies: ["Compression"], exclude: ["README.md"]),
@@ -115,14 +133,16 @@ let package = Package(
         .target(name: "ArgumentParsing", exclude: ["README.md"]),
 
         /// The command-line tool: a thin main and one short file per command.
-        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore", "Datasets"]),
+        .executableTarget(name: "conv-demo", dependencies: ["ArgumentParsing", "Experiments", "Reporting", "ConvCore", "Datasets", "GEMM"]),
 
         // MARK: - Tests
 
         /// Seeded tensors, tolerances and finite-difference checks the test targets share.
         .target(name: "_TestSupport", dependencies: ["ConvCore", "SeededRandom"], path: "Tests/_TestSupport"),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
-        .testTarget(name: "GEMMTests", dependencies: ["GEMM", "SeededRandom"]),
+        .testTarget(name: "GEMMTests", dependencies: ["GEMM", "SeededRandom"], exclude: ["Fixtures"]),
+        /// The micro-kernel's source on 8- and 16-lane vectors, fused and not, whatever this CPU runs.
+        .testTarget(name: "GEMMKernelTests", dependencies: ["SeededRandom"], swiftSettings: simdSettings),
         .testTarget(name: "NetpbmTests", dependencies: ["Netpbm"], exclude: ["Fixtures"]),
         .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
@@ -134,5 +154,8 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ConvCore", "Training", "Netpbm", "Reporting", "SeededRandom", "Datasets", "Safetensors", "PNGCodec", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "ConvDemoTests", dependencies: ["conv-demo"]),
-    ]
+        // MARK: - Implementation details, where the CPU can have them
+
+        // The GEMM kernels for wider instruction sets (see `gemmKernelTargets`).
+    ] + gemmKernelTargets.map { .target(name: $0.name, swiftSettings: [.unsafeFlags($0.flags.flatMap { ["-Xcc", $0] })]) }
 )

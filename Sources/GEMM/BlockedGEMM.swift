@@ -5,7 +5,7 @@
 ///     loop 4    for pc in 0..<k by ≤ KC      pack B̃ = op(B)[pc…, jc…]     (KC × NC, in L3)
 ///     loop 3      for ic in 0..<m by MC      pack Ã = op(A)[ic…, pc…]     (MC × KC, in L2)
 ///     loop 2        for jr in 0..<NC by NR   MacroKernel
-///     loop 1          for ir in 0..<MC by MR   MicroKernel6x16: C[ic+ir…, jc+jr…] (MR × NR, in registers)
+///     loop 1          for ir in 0..<MC by MR   MicroKernel: C[ic+ir…, jc+jr…] (MR × NR, in registers)
 ///
 /// Threads share loop 3: its row blocks (and, when there are fewer blocks than workers,
 /// parts of loop 2's columns as well) are items that free workers take, each with its own
@@ -25,16 +25,16 @@ enum BlockedGEMM {
         case packed(PackedMatrix)
     }
 
-    static func multiply<Arithmetic: MultiplyAdd>(
-        _ arithmetic: Arithmetic.Type, m: Int, n: Int, k: Int,
+    static func multiply(
+        _ kernel: GEMMKernel, _ blocking: CacheBlocking, m: Int, n: Int, k: Int,
         alpha: Float, a: LeftOperand, b: StridedMatrix,
         beta: Float, c: OutputMatrix, threads: Int
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0, alpha != 0 else { return scale(c, rows: m, columns: n, by: beta) }
 
-        let mr = MicroKernel6x16.mr, nr = MicroKernel6x16.nr
-        let mc = CacheBlocking.mc, nc = CacheBlocking.nc
+        let mr = GEMMKernel.rows, nr = kernel.columns
+        let mc = blocking.mc, nc = blocking.nc
         let flops = 2.0 * Double(m) * Double(n) * Double(k)
         let workers = max(1, min(threads, Int(flops / Double(minimumFlopsPerThread))))
 
@@ -83,10 +83,10 @@ enum BlockedGEMM {
                             let columns = firstColumn..<min(width, firstColumn + panelsPerPart * nr)
                             guard !columns.isEmpty else { return }
                             func multiply(_ aBlock: UnsafeBufferPointer<Float>) {
-                                MacroKernel.multiply(
-                                    arithmetic, depth: depth, packedA: aBlock, rows: rows,
-                                    packedB: UnsafeBufferPointer(packedB), columns: columns,
-                                    alpha: alpha, beta: betaHere, c: c.offset(row: ic, column: jc))
+                                let target = c.offset(row: ic, column: jc)
+                                kernel.macroKernel(
+                                    depth, aBlock, rows, UnsafeBufferPointer(packedB), columns,
+                                    alpha, betaHere, target.base, target.ld)
                             }
                             switch a {
                             case .strided(let a):

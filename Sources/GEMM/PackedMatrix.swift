@@ -24,7 +24,7 @@ public final class PackedMatrix: @unchecked Sendable {  // Immutable once packed
     public init(_ transA: Transpose, rows m: Int, depth k: Int, a: UnsafeBufferPointer<Float>, lda: Int) {
         precondition(m >= 0 && k >= 0, "PackedMatrix: negative size m=\(m) k=\(k)")
         checkOperand("A", a.count, transA == .asStored ? (m, k) : (k, m), ld: lda)
-        let mr = MicroKernel6x16.mr
+        let mr = GEMMKernel.rows
         rows = m
         depth = k
         paddedRows = ceilDiv(m, mr) * mr

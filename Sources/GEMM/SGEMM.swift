@@ -9,13 +9,6 @@ public enum Transpose: Sendable {
 /// The number of cores this process may run on: `sgemm`'s default thread count.
 package var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-/// What the micro-kernel compiled into this build is, for benchmark reports.
-public var kernelDescription: String {
-    let arithmetic = NativeMultiplyAdd.self == SeparateMultiplyAdd.self
-        ? "separate multiply and add (portable)" : "fused multiply-add"
-    return "\(MicroKernel6x16.mr)×\(MicroKernel6x16.nr) tile, SIMD8<Float>, \(arithmetic)"
-}
-
 /// Single-precision general matrix multiply: C = alpha · op(A) · op(B) + beta · C.
 ///
 /// Matrices are row-major with leading dimensions (the distance between the starts of
@@ -28,6 +21,8 @@ public var kernelDescription: String {
 ///   - c: m × n, `ldc` ≥ n.
 ///   - threads: at most this many threads (default: every available core). The values
 ///     computed are the same whatever the count.
+///
+/// It runs `GEMMKernel.selected`, the widest kernel the running CPU has.
 /// - Precondition: sizes ≥ 0 and each buffer holds its whole matrix.
 public func sgemm(
     _ transA: Transpose, _ transB: Transpose,
@@ -40,7 +35,7 @@ public func sgemm(
     threads: Int? = nil
 ) {
     sgemm(
-        NativeMultiplyAdd.self, transA, transB, m: m, n: n, k: k, alpha: alpha,
+        GEMMKernel.selected, transA, transB, m: m, n: n, k: k, alpha: alpha,
         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
 }
 
@@ -78,13 +73,14 @@ public func sgemm(
     c: UnsafeMutableBufferPointer<Float>, ldc: Int,
     threads: Int? = nil
 ) {
-    multiply(NativeMultiplyAdd.self, .packed(a), m: a.rows, n: n, k: a.depth, alpha: alpha,
+    multiply(GEMMKernel.selected, .running, .packed(a), m: a.rows, n: n, k: a.depth, alpha: alpha,
              strided(transB, k: a.depth, n: n, b: b, ldb: ldb), beta: beta, c: c, ldc: ldc, threads: threads)
 }
 
-/// `sgemm` with a chosen arithmetic, so tests can run every kernel variant compiled in.
-func sgemm<Arithmetic: MultiplyAdd>(
-    _ arithmetic: Arithmetic.Type,
+/// `sgemm` with a chosen kernel and block sizes, so tests can run every kernel this CPU
+/// has and show that the block sizes change no value.
+func sgemm(
+    _ kernel: GEMMKernel, blocking: CacheBlocking = .running,
     _ transA: Transpose, _ transB: Transpose,
     m: Int, n: Int, k: Int,
     alpha: Float,
@@ -96,7 +92,7 @@ func sgemm<Arithmetic: MultiplyAdd>(
 ) {
     precondition(m >= 0 && k >= 0, "sgemm: negative size m=\(m) k=\(k)")
     checkOperand("A", a.count, transA == .asStored ? (m, k) : (k, m), ld: lda)
-    multiply(arithmetic, .strided(StridedMatrix(start(of: a), leadingDimension: lda, transA)), m: m, n: n, k: k, alpha: alpha,
+    multiply(kernel, blocking, .strided(StridedMatrix(start(of: a), leadingDimension: lda, transA)), m: m, n: n, k: k, alpha: alpha,
              strided(transB, k: k, n: n, b: b, ldb: ldb), beta: beta, c: c, ldc: ldc, threads: threads)
 }
 
@@ -115,8 +111,8 @@ private func start(of buffer: UnsafeBufferPointer<Float>) -> UnsafePointer<Float
 
 /// The checks and the call to the driver that every form of `sgemm` shares; A and B
 /// are checked by the caller, A in whichever form it came.
-private func multiply<Arithmetic: MultiplyAdd>(
-    _ arithmetic: Arithmetic.Type, _ a: BlockedGEMM.LeftOperand,
+private func multiply(
+    _ kernel: GEMMKernel, _ blocking: CacheBlocking, _ a: BlockedGEMM.LeftOperand,
     m: Int, n: Int, k: Int, alpha: Float, _ b: StridedMatrix,
     beta: Float, c: UnsafeMutableBufferPointer<Float>, ldc: Int, threads: Int?
 ) {
@@ -124,7 +120,7 @@ private func multiply<Arithmetic: MultiplyAdd>(
     precondition(threads.map { $0 >= 1 } ?? true, "sgemm: threads must be at least 1")
     guard m > 0, n > 0, let cBase = c.baseAddress else { return }
     BlockedGEMM.multiply(
-        arithmetic, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
+        kernel, blocking, m: m, n: n, k: k, alpha: alpha, a: a, b: b,
         beta: beta, c: OutputMatrix(base: cBase, ld: ldc),
         threads: threads ?? availableCores)
 }

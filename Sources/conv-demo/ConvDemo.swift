@@ -1,5 +1,6 @@
 import ArgumentParsing
 import Foundation
+import GEMM
 import Reporting
 
 /// The name every usage line starts with.
@@ -27,11 +28,14 @@ func runConvDemo(_ arguments: [String]) -> Int32 {
         case .help(let text):
             print(text, terminator: "")
         case .run(let command, _):
+            _ = try GEMMKernel.fromEnvironment()  // A kernel forced by name must exist here before any work.
             try command.run()
         }
         return 0
     } catch let error as UsageError {
         return fail(error.message, usageOf: error.command, status: 64)
+    } catch let error as GEMMKernel.Unavailable {
+        return fail("\(error)", status: 64)
     } catch let error as UserError {
         switch error.kind {
         case .usage: return fail(error.message, usageOf: path, status: 64)

@@ -12,8 +12,9 @@ struct SGEMMTests {
         var testDescription: String { "\(m)×\(n)×\(k)" }
     }
 
-    static let (mr, nr) = (MicroKernel6x16.mr, MicroKernel6x16.nr)
-    static let (kc, mc, nc) = (CacheBlocking.kc, CacheBlocking.mc, CacheBlocking.nc)
+    /// MR, and the widest NR among the kernels this CPU runs (the others' tiles divide it).
+    static let (mr, nr) = (GEMMKernel.rows, GEMMKernel.available.map(\.columns).max()!)
+    static let (kc, mc, nc) = (CacheBlocking.kc, CacheBlocking.running.mc, CacheBlocking.running.nc)
 
     static let shapes: [Shape] = [
         Shape(m: 1, n: 1, k: 1),
@@ -35,8 +36,8 @@ struct SGEMMTests {
             // alpha and beta then only combine it with C.
             let operands = Operands(shape, transA, transB, padding: 0)
             for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (-0.5, 2), (0.75, -1)] {
-                for arithmetic in compiledMultiplyAdds {
-                    check(operands, alpha: alpha, beta: beta, arithmetic: arithmetic, threads: 2)
+                for kernel in GEMMKernel.available {
+                    check(operands, alpha: alpha, beta: beta, kernel: kernel, threads: 2)
                 }
             }
         }
@@ -45,7 +46,7 @@ struct SGEMMTests {
     @Test("leading dimensions wider than the matrix: only the matrix is read and written", arguments: [Shape(m: 31, n: 19, k: 23), Shape(m: 6, n: 16, k: 1)])
     func stridedViews(shape: Shape) {
         for (transA, transB) in Self.transposes {
-            check(Operands(shape, transA, transB, padding: 5), alpha: 1.5, beta: 0.5, arithmetic: NativeMultiplyAdd.self, threads: 2)
+            check(Operands(shape, transA, transB, padding: 5), alpha: 1.5, beta: 0.5, kernel: GEMMKernel.selected, threads: 2)
         }
     }
 
@@ -54,14 +55,14 @@ struct SGEMMTests {
         let (m, n, k) = (37, 45, 29)
         var random = SeededGenerator(seed: 7)
         let a = random.floats(m * k, in: -1..<1), b = random.floats(k * n, in: -1..<1)
-        for arithmetic in compiledMultiplyAdds {
+        for kernel in GEMMKernel.available {
             var c = [Float](repeating: .nan, count: m * n)
             var expected = [Float](repeating: .nan, count: m * n)
-            run(arithmetic, .asStored, .asStored, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &c, ldc: n, threads: 1)
+            run(kernel, .asStored, .asStored, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &c, ldc: n, threads: 1)
             naiveSGEMM(.asStored, .asStored, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 0, c: &expected, ldc: n)
             #expect(expected.allSatisfy { $0.isFinite })
             let worst = zip(c, expected).map { abs($0 - $1) }.max() ?? .nan
-            #expect(worst <= 1e-4, "\(arithmetic): max error \(worst)")
+            #expect(worst <= 1e-4, "\(kernel): max error \(worst)")
         }
     }
 
@@ -162,6 +163,25 @@ struct SGEMMTests {
         #expect(results.allSatisfy { $0 == results[0] })
     }
 
+    @Test("the values of C depend neither on MC and NC nor on which fused kernel computes them", arguments: [Shape(m: 257, n: 1100, k: 600), Shape(m: 5, n: 70, k: 1)])
+    func blockingAndKernelInvariance(shape: Shape) {
+        var random = SeededGenerator(seed: 13)
+        let a = random.floats(shape.m * shape.k, in: -1..<1), b = random.floats(shape.k * shape.n, in: -1..<1)
+        let c0 = random.floats(shape.m * shape.n, in: -1..<1)
+        for fused in [false, true] {
+            var results: [[Float]] = []
+            for kernel in GEMMKernel.available where kernel.fusedMultiplyAdd == fused {
+                for blocking in [CacheBlocking.running, CacheBlocking(mc: 24, nc: 256), CacheBlocking(mc: 384, nc: 1024)] {
+                    var c = c0
+                    run(kernel, .asStored, .asStored, m: shape.m, n: shape.n, k: shape.k, alpha: 0.5, a: a, lda: shape.k, b: b, ldb: shape.n,
+                        beta: -2, c: &c, ldc: shape.n, threads: 2, blocking: blocking)
+                    results.append(c)
+                }
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "fused \(fused)")
+        }
+    }
+
     @Test("op(A) packed once gives the same values, bit for bit, as op(A) packed per call", arguments: shapes)
     func packedA(shape: Shape) {
         let (m, n, k) = (shape.m, shape.n, shape.k)
@@ -215,11 +235,11 @@ struct SGEMMTests {
     /// Runs `sgemm` and compares every element of C with alpha · product + beta · C, which is
     /// exactly what the naive loop computes for that alpha and beta; the padding columns of
     /// each view must stay untouched.
-    private func check(_ operands: Operands, alpha: Float, beta: Float, arithmetic: any MultiplyAdd.Type, threads: Int) {
+    private func check(_ operands: Operands, alpha: Float, beta: Float, kernel: GEMMKernel, threads: Int) {
         let (m, n, k) = (operands.shape.m, operands.shape.n, operands.shape.k)
         let ldc = operands.ldc
         var c = operands.c0
-        run(arithmetic, operands.transA, operands.transB, m: m, n: n, k: k, alpha: alpha, a: operands.a, lda: operands.lda,
+        run(kernel, operands.transA, operands.transB, m: m, n: n, k: k, alpha: alpha, a: operands.a, lda: operands.lda,
             b: operands.b, ldb: operands.ldb, beta: beta, c: &c, ldc: ldc, threads: threads)
 
         // Both results are within k·ε·Σ|a||b| of the exact value (a standard bound for
@@ -238,18 +258,18 @@ struct SGEMMTests {
                 }
             }
         }
-        #expect(worst <= tolerance, "\(operands.shape.testDescription) \(operands.transA)/\(operands.transB) alpha \(alpha) beta \(beta) \(arithmetic): max error \(worst) > \(tolerance)")
+        #expect(worst <= tolerance, "\(operands.shape.testDescription) \(operands.transA)/\(operands.transB) alpha \(alpha) beta \(beta) \(kernel): max error \(worst) > \(tolerance)")
     }
 
     private func run(
-        _ arithmetic: any MultiplyAdd.Type, _ transA: Transpose, _ transB: Transpose,
+        _ kernel: GEMMKernel, _ transA: Transpose, _ transB: Transpose,
         m: Int, n: Int, k: Int, alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
-        beta: Float, c: inout [Float], ldc: Int, threads: Int
+        beta: Float, c: inout [Float], ldc: Int, threads: Int, blocking: CacheBlocking = .running
     ) {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    sgemm(arithmetic, transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+                    sgemm(kernel, blocking: blocking, transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
                 }
             }
         }

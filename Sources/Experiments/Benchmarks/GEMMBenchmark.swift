@@ -32,6 +32,8 @@ public struct GEMMBenchmarkResult: Report, Sendable {
     public let threadCounts: [Int]
     public let rows: [GEMMTiming]
     public let naive: GEMMTiming
+    /// The instruction set of the kernel timed (`GEMMKernel.selected`).
+    public var kernel = GEMMKernel.selected.instructionSet.rawValue
 
     public var text: String {
         var table = TextTable([("m = n = k", .right)] + threadCounts.map { ("\($0) thread\($0 > 1 ? "s" : "")", .right) }
@@ -45,7 +47,7 @@ public struct GEMMBenchmarkResult: Report, Sendable {
         let comparison = fastAt256.map { "; sgemm on 1 thread: \(fixed($0.gflops / naive.gflops, 0))× faster" } ?? ""
         return """
             SGEMM, C = A·B, single precision: GFLOP/s = 2·m·n·k / best time
-            kernel: \(kernelDescription)
+            kernel: \(GEMMKernel.selected)
 
             \(table.rendered())
             naive triple loop at 256, 1 thread: \(fixed(naive.gflops, 2)) GFLOP/s\(comparison)
@@ -54,7 +56,7 @@ public struct GEMMBenchmarkResult: Report, Sendable {
     }
 
     public var json: JSON {
-        .object([("gemm", .array(rows.map(\.json))), ("naive_gemm", .array([naive.json]))])
+        .object([("kernel", .string(kernel)), ("gemm", .array(rows.map(\.json))), ("naive_gemm", .array([naive.json]))])
     }
 }
 

@@ -1,0 +1,1 @@
+../../Sources/_GEMMKernelsPortable/MicroKernel.swift

@@ -1,0 +1,1 @@
+../../Sources/_GEMMKernelsPortable/MultiplyAdd.swift
