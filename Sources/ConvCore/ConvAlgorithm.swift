@@ -56,7 +56,7 @@ extension Conv2D {
     /// - `gemm` otherwise: a 1×1 kernel (its GEMM needs no im2col), many input channels
     ///   on a small plane, other kernels, or a row too wide for the direct loop's scratch.
     public func algorithm(for input: Size2D) -> (algorithm: ConvAlgorithm, reason: String) {
-        let inPerGroup = inChannels / groups, outPerGroup = outChannels / groups
+        let inPerGroup = inChannels / groups
         let kernel = kernelSize
         let geometry = try? geometry(for: input)
         let directFits = geometry.map {

@@ -26,7 +26,7 @@
 /// gives the error measured on a network layer. The bound ignores overflow: F(4×4)'s input
 /// transform multiplies a tile's pixels by up to 100 in sum, so pixels beyond about 3·10³⁶
 /// overflow to infinity where the definition's sums would not.
-protocol WinogradTiling {
+protocol WinogradTiling: Sendable {
     /// m: outputs per tile side; a tile reads m + 2 input rows and columns.
     static var tileOutputs: Int { get }
     /// (m + 2)²: elements of a transformed tile, and GEMMs per chunk of tiles.

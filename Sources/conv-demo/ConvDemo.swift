@@ -1,4 +1,5 @@
 import ArgumentParsing
+import ConvCore
 import Foundation
 import GEMM
 import Reporting
@@ -23,6 +24,10 @@ let commandTree = CommandSpec(
 func runConvDemo(_ arguments: [String]) -> Int32 {
     // The command a usage error found while checking its settings shows the usage of.
     let path = commandTree.selected(by: arguments).path
+    guard CPUFeatures.running.canRun(compiledInstructionSet) else {
+        // EX_UNAVAILABLE: the program's loops would stop on an illegal instruction.
+        return fail("this conv-demo was built for \(compiledInstructionSet), which this CPU lacks: rebuild it with CONV_DEMO_PORTABLE=1", status: 69)
+    }
     do {
         switch try parseCommandLine(arguments, root: commandTree) {
         case .help(let text):
