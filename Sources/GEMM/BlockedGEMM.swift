@@ -69,8 +69,8 @@ enum BlockedGEMM {
                         let panelsPerChunk = ceilDiv(panels, workers)
                         shareWork(items: ceilDiv(panels, panelsPerChunk), workers: workers) { _, chunk in
                             let first = chunk * panelsPerChunk * nr
-                            Packing.packPanels(
-                                of: bBlock, depth: depth, columns: first..<min(width, first + panelsPerChunk * nr),
+                            kernel.pack(
+                                bBlock, depth: depth, columns: first..<min(width, first + panelsPerChunk * nr),
                                 width: width, panelWidth: nr, into: packedB)
                         }
 
@@ -91,8 +91,8 @@ enum BlockedGEMM {
                             switch a {
                             case .strided(let a):
                                 let block = packedA.extracting(worker * blockFloats..<(worker + 1) * blockFloats)
-                                Packing.packPanels(
-                                    of: a.offset(row: ic, column: pc).transposed, depth: depth, columns: 0..<rows,
+                                kernel.pack(
+                                    a.offset(row: ic, column: pc).transposed, depth: depth, columns: 0..<rows,
                                     width: rows, panelWidth: mr, into: block)
                                 multiply(UnsafeBufferPointer(block))
                             case .packed(let a):

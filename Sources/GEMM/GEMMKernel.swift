@@ -8,7 +8,7 @@ import _GEMMKernelsAVX512
 #endif
 
 /// One GEMM kernel compiled into this build: loops 2 and 1 (BLIS's macro-kernel) around
-/// a micro-kernel, for one instruction set.
+/// a micro-kernel, and the packing of the operands, for one instruction set.
 ///
 /// The same kernel source is compiled once per instruction set, each in a target of its
 /// own with that set's code-generation flags (`_GEMMKernelsPortable`, `_GEMMKernelsAVX2`,
@@ -34,6 +34,8 @@ public struct GEMMKernel: Sendable, CustomStringConvertible {
         _ depth: Int, _ packedA: UnsafeBufferPointer<Float>, _ rows: Int,
         _ packedB: UnsafeBufferPointer<Float>, _ columns: Range<Int>,
         _ alpha: Float, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
+    /// `Packing.packPanels` of its target.
+    private let packPanels: PackPanels
 
     /// "avx2: a 6×16 tile on SIMD8<Float>, fused multiply-add (AVX2 + FMA)".
     public var description: String {
@@ -45,16 +47,19 @@ public struct GEMMKernel: Sendable, CustomStringConvertible {
     public static let compiled: [GEMMKernel] = {
         var kernels = [GEMMKernel(
             .portable, _GEMMKernelsPortable.MacroKernel.tile, _GEMMKernelsPortable.MacroKernel.vectorLanes,
-            _GEMMKernelsPortable.MacroKernel.fusedMultiplyAdd, _GEMMKernelsPortable.MacroKernel.multiply)]
+            _GEMMKernelsPortable.MacroKernel.fusedMultiplyAdd, _GEMMKernelsPortable.MacroKernel.multiply,
+            _GEMMKernelsPortable.Packing.packPanels)]
         #if canImport(_GEMMKernelsAVX2)
         kernels.append(GEMMKernel(
             .avx2, _GEMMKernelsAVX2.MacroKernel.tile, _GEMMKernelsAVX2.MacroKernel.vectorLanes,
-            _GEMMKernelsAVX2.MacroKernel.fusedMultiplyAdd, _GEMMKernelsAVX2.MacroKernel.multiply))
+            _GEMMKernelsAVX2.MacroKernel.fusedMultiplyAdd, _GEMMKernelsAVX2.MacroKernel.multiply,
+            _GEMMKernelsAVX2.Packing.packPanels))
         #endif
         #if canImport(_GEMMKernelsAVX512)
         kernels.append(GEMMKernel(
             .avx512, _GEMMKernelsAVX512.MacroKernel.tile, _GEMMKernelsAVX512.MacroKernel.vectorLanes,
-            _GEMMKernelsAVX512.MacroKernel.fusedMultiplyAdd, _GEMMKernelsAVX512.MacroKernel.multiply))
+            _GEMMKernelsAVX512.MacroKernel.fusedMultiplyAdd, _GEMMKernelsAVX512.MacroKernel.multiply,
+            _GEMMKernelsAVX512.Packing.packPanels))
         #endif
         return kernels
     }()
@@ -102,12 +107,24 @@ public struct GEMMKernel: Sendable, CustomStringConvertible {
         }
     }
 
+    private typealias PackPanels = @Sendable (
+        _ base: UnsafePointer<Float>, _ rowStride: Int, _ columnStride: Int, _ depth: Int, _ columns: Range<Int>,
+        _ width: Int, _ panelWidth: Int, _ buffer: UnsafeMutableBufferPointer<Float>) -> Void
+
     private init(
         _ instructionSet: InstructionSet, _ tile: (rows: Int, columns: Int), _ lanes: Int, _ fused: Bool,
-        _ macroKernel: @escaping @Sendable (Int, UnsafeBufferPointer<Float>, Int, UnsafeBufferPointer<Float>, Range<Int>, Float, Float, UnsafeMutablePointer<Float>, Int) -> Void
+        _ macroKernel: @escaping @Sendable (Int, UnsafeBufferPointer<Float>, Int, UnsafeBufferPointer<Float>, Range<Int>, Float, Float, UnsafeMutablePointer<Float>, Int) -> Void,
+        _ packPanels: @escaping PackPanels
     ) {
         precondition(tile.rows == Self.rows, "GEMMKernel: the \(instructionSet) kernel has \(tile.rows) rows, not \(Self.rows)")
         precondition(64 % tile.columns == 0, "GEMMKernel: NR = \(tile.columns) does not divide the column blocks (multiples of 64)")
         (self.instructionSet, columns, vectorLanes, fusedMultiplyAdd, self.macroKernel) = (instructionSet, tile.columns, lanes, fused, macroKernel)
+        self.packPanels = packPanels
+    }
+
+    /// Packs columns `columns` of the depth × width view `x` into panels of `panelWidth`
+    /// columns (`Packing.packPanels`, with this kernel's vectors).
+    func pack(_ x: StridedMatrix, depth: Int, columns: Range<Int>, width: Int, panelWidth: Int, into buffer: UnsafeMutableBufferPointer<Float>) {
+        packPanels(x.base, x.rowStride, x.columnStride, depth, columns, width, panelWidth, buffer)
     }
 }

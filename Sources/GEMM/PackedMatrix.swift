@@ -34,8 +34,8 @@ public final class PackedMatrix: @unchecked Sendable {  // Immutable once packed
         let matrix = StridedMatrix(base, leadingDimension: lda, transA)
         storage.withUnsafeMutableBufferPointer { packed in
             for pc in stride(from: 0, to: k, by: passDepth) {
-                Packing.packPanels(
-                    of: matrix.offset(row: 0, column: pc).transposed, depth: min(passDepth, k - pc),
+                GEMMKernel.selected.pack(
+                    matrix.offset(row: 0, column: pc).transposed, depth: min(passDepth, k - pc),
                     columns: 0..<m, width: m, panelWidth: mr, into: packed.extracting((paddedRows * pc)...))
             }
         }

@@ -40,6 +40,17 @@ struct ExecutableTests {
         #expect(naive.map { $0["m"] as? Int } == [256])
     }
 
+    @Test("CONV_DEMO_KERNEL forces a kernel, and one that cannot run here is a usage error before any work")
+    func forcedKernel() throws {
+        let portable = try runBuiltBinary(["bench", "gemm", "--sizes", "8", "--threads", "1", "--json"], environment: ["CONV_DEMO_KERNEL": "portable"])
+        #expect(portable.status == 0)
+        #expect(portable.stdout.hasPrefix("{\n  \"kernel\": \"portable\",\n"), "\(portable.stdout)")
+        let unknown = try runBuiltBinary(["count-params"], environment: ["CONV_DEMO_KERNEL": "sse9"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.stderr == "error: CONV_DEMO_KERNEL=sse9: no such kernel (portable, avx2, avx512)\n")
+    }
+
     @Test("an argument that is not UTF-8 is a usage error naming its position, not a file silently renamed")
     func nonUTF8Argument() throws {
         let binary = productsDirectory.appendingPathComponent("conv-demo").path

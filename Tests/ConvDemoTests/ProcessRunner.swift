@@ -18,9 +18,10 @@ let productsDirectory: URL = {
     return Bundle.main.bundleURL
 }()
 
-/// Runs `conv-demo` (or `binary`) with `arguments`, in `directory` if given, and waits for
-/// it. Output goes to temporary files, so no amount of it can block the child on a full pipe.
-func runBuiltBinary(_ arguments: [String], in directory: URL? = nil, binary: URL? = nil) throws -> ProcessResult {
+/// Runs `conv-demo` (or `binary`) with `arguments`, in `directory` if given, with these
+/// variables added to the environment, and waits for it. Output goes to temporary files,
+/// so no amount of it can block the child on a full pipe.
+func runBuiltBinary(_ arguments: [String], in directory: URL? = nil, binary: URL? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -32,6 +33,7 @@ func runBuiltBinary(_ arguments: [String], in directory: URL? = nil, binary: URL
     process.executableURL = binary ?? productsDirectory.appendingPathComponent("conv-demo")
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
     process.standardError = try FileHandle(forWritingTo: stderrURL)
     try process.run()

@@ -12,27 +12,32 @@
 ///     │ b00..b0F │ b0G..    │            │ b00..b0F b10..b1F b20..b2F ││ b0G.. b1G..
 ///     │ b10..b1F │          │            └────────────────────────────┘└───────────
 ///     │  ...     │          │             NR floats per step of k, depth steps
-enum Packing {
+///
+/// Packing is copying, so every kernel target's gives the same floats; each has its own so
+/// that the copies use its vectors (the GEMM module is compiled with no flags).
+package enum Packing {
     /// Packs columns `columns` of the depth × width view `x` into panels of `panelWidth`
-    /// columns, writing panel `q` at `packed[q · panelWidth · depth]`.
+    /// columns, writing panel `q` at `packed[q · panelWidth · depth]`. The view's element
+    /// (p, j) is at `base[p · rowStride + j · columnStride]`.
     /// - Precondition: `columns.lowerBound` is a multiple of `panelWidth`, and `packed`
     ///   holds every panel the columns touch.
-    static func packPanels(
-        of x: StridedMatrix, depth: Int, columns: Range<Int>, width: Int, panelWidth: Int,
+    package static func packPanels(
+        of base: UnsafePointer<Float>, rowStride: Int, columnStride: Int,
+        depth: Int, columns: Range<Int>, width: Int, panelWidth: Int,
         into buffer: UnsafeMutableBufferPointer<Float>
     ) {
         guard !columns.isEmpty else { return }
         precondition(columns.lowerBound % panelWidth == 0, "Packing: columns start inside a panel")
-        precondition(ceilDiv(columns.upperBound, panelWidth) * panelWidth * depth <= buffer.count,
+        precondition((columns.upperBound + panelWidth - 1) / panelWidth * panelWidth * depth <= buffer.count,
                      "Packing: \(buffer.count) floats cannot hold panels up to column \(columns.upperBound) of depth \(depth)")
         let packed = buffer.baseAddress!
         for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: panelWidth) {
             let panel = packed + panelStart * depth
             let filled = min(panelWidth, width - panelStart)
-            if x.columnStride == 1 {
+            if columnStride == 1 {
                 // Rows of the view are contiguous: copy `filled` floats per step of k.
                 for p in 0..<depth {
-                    let source = x.base + p * x.rowStride + panelStart
+                    let source = base + p * rowStride + panelStart
                     let target = panel + p * panelWidth
                     copy(filled, from: source, to: target)
                     (target + filled).update(repeating: 0, count: panelWidth - filled)
@@ -41,17 +46,17 @@ enum Packing {
                 // Columns of the view are contiguous (a transposed operand) or neither is.
                 // Where they are, eight columns by eight steps of k are moved at once as an
                 // 8 × 8 transpose in registers; the rest walk each column down k.
-                let (simdColumns, simdDepth) = x.rowStride == 1 ? (filled / 8 * 8, depth / 8 * 8) : (0, 0)
+                let (simdColumns, simdDepth) = rowStride == 1 ? (filled / 8 * 8, depth / 8 * 8) : (0, 0)
                 for group in stride(from: 0, to: simdColumns, by: 8) {
-                    let source = x.base + (panelStart + group) * x.columnStride
+                    let source = base + (panelStart + group) * columnStride
                     for p in stride(from: 0, to: simdDepth, by: 8) {
-                        transpose8x8(from: source + p, stride: x.columnStride, to: panel + p * panelWidth + group, stride: panelWidth)
+                        transpose8x8(from: source + p, stride: columnStride, to: panel + p * panelWidth + group, stride: panelWidth)
                     }
                 }
                 for j in 0..<filled {
-                    let source = x.base + (panelStart + j) * x.columnStride
+                    let source = base + (panelStart + j) * columnStride
                     for p in (j < simdColumns ? simdDepth : 0)..<depth {
-                        panel[p * panelWidth + j] = source[p * x.rowStride]
+                        panel[p * panelWidth + j] = source[p * rowStride]
                     }
                 }
                 for p in 0..<depth {

@@ -1,0 +1,1 @@
+../_GEMMKernelsPortable/Packing.swift
