@@ -15,8 +15,9 @@ extension Conv2D {
     /// windows receives the sum of their gradients.
     ///
     /// The values do not depend on `threads`: tiles are cut by workspace size alone, the
-    /// weight gradient is summed in chunks of images fixed by the batch and the weight's
-    /// size, and the chunks' sums are added in order (`Lowering.partialSumsLimitBytes`).
+    /// weight gradient is summed in pieces fixed by the batch and the layer (chunks of
+    /// images, or one image's tiles), and the pieces' sums are added in order
+    /// (`Lowering.partialSumsLimitBytes`).
     /// With `direct` and `depthwise` (`backwardAlgorithm`'s choice unless `algorithm`
     /// says), the same sums straight from the gathered rows (`DirectLowering+Backward.swift`).
     /// With `winograd`, the weight gradient as with `gemm`, and the input gradient as the
@@ -76,12 +77,16 @@ extension Conv2D {
 }
 
 extension Lowering {
-    /// The weight gradient sums over every image of the batch. It is summed in fixed
-    /// chunks of images, each into a partial sum of its own (its images and tiles in
-    /// order), and the partial sums are then added in chunk order: the chunks depend on
-    /// the batch and the weight's size alone, so the value is the same whatever the thread
-    /// count, while the chunks run on every thread. The partial sums stay under
-    /// `partialSumsLimitBytes`.
+    /// The weight gradient sums over every image of the batch. It is summed in pieces,
+    /// each into a partial sum of its own (its items, image by image and tile by tile, in
+    /// order), and the partial sums are then added in order to the zero gradient: the
+    /// pieces depend on the batch, the layer and the image alone, so the value is the same
+    /// whatever the thread count, while the pieces run on every thread. Pieces are chunks
+    /// of images, as many as the partial sums under `partialSumsLimitBytes` allow; where
+    /// that is a single chunk (one image, or weights too large for two partial sums) and
+    /// its items' sums fit, each item is a piece, so that one image's tiles run in
+    /// parallel too. Their column gradients are then kept and folded into the input
+    /// gradient afterwards, in item order, since neighbouring tiles fold into the same pixels.
     static let partialSumsLimitBytes = 16 << 20
 
     func backward(
@@ -93,49 +98,75 @@ extension Lowering {
             PackedMatrix(.transposed, rows: rows, depth: outPerGroup, a: w.extracting(weightSlice(group: group)), lda: rows)
         }
         let weights = dw.count
-        let chunks = max(1, min(plan.batch, Self.partialSumsLimitBytes / max(1, weights * MemoryLayout<Float>.stride)))
-        let workers = max(1, min(threads, chunks, LoweringPlan.workspaceLimitBytes / max(1, 2 * plan.workspaceFloats * MemoryLayout<Float>.stride)))
-        let gemmThreads = workers > 1 ? 1 : threads
+        let partialStride = AlignedBuffer.cacheLines(weights)
+        let partialBytes = max(1, partialStride * MemoryLayout<Float>.stride)
         let itemsPerImage = plan.items / max(1, plan.batch)
-        // Per worker: the columns and their gradient, each starting on a cache line.
+        let imageChunks = max(1, min(plan.batch, Self.partialSumsLimitBytes / partialBytes))
+        let foldsColumns = dx != nil && !isPointwise
+        let gradientStride = AlignedBuffer.cacheLines(plan.workspaceFloats)
+        let byItems = imageChunks == 1 && plan.items > 1 && plan.items <= Self.partialSumsLimitBytes / partialBytes
+            && (!foldsColumns || plan.items <= LoweringPlan.workspaceLimitBytes / max(1, gradientStride * MemoryLayout<Float>.stride))
+        let pieces = byItems ? plan.items : imageChunks
+        @Sendable func items(of piece: Int) -> Range<Int> {
+            if byItems { return piece..<piece + 1 }
+            return (piece * plan.batch / pieces * itemsPerImage)..<((piece + 1) * plan.batch / pieces * itemsPerImage)
+        }
+        let workers = max(1, min(threads, pieces, LoweringPlan.workspaceLimitBytes / max(1, 2 * plan.workspaceFloats * MemoryLayout<Float>.stride)))
+        let gemmThreads = workers > 1 ? 1 : threads
+        // Per worker: the columns and their gradient, each starting on a cache line; when
+        // the pieces are items, every item's column gradient until the fold.
         let workspaceStride = AlignedBuffer.cacheLines(plan.workspaceFloats)
         let workspaces = AlignedBuffer(count: workers * 2 * workspaceStride)
-        let partialStride = AlignedBuffer.cacheLines(weights)
-        let partials = AlignedBuffer(count: chunks * partialStride)
+        let keptGradients = AlignedBuffer(count: byItems && foldsColumns ? plan.items * gradientStride : 0)
+        let partials = AlignedBuffer(count: pieces * partialStride)
         workspaces.withUnsafeMutableBufferPointer { workspaces in
             partials.withUnsafeMutableBufferPointer { partials in
-                // Workers read x, w and dy, and write their own workspaces, their chunk's
-                // partial sum and the input gradient of their chunk's images.
-                nonisolated(unsafe) let (workspaces, partials, dx, x, dy) = (workspaces, partials, dx, x, dy)
-                shareWork(items: chunks, workers: workers) { worker, chunk in
-                    let columnsWorkspace = workspaces.extracting(worker * 2 * workspaceStride..<worker * 2 * workspaceStride + plan.workspaceFloats)
-                    let gradientWorkspace = workspaces.extracting((worker * 2 + 1) * workspaceStride..<(worker * 2 + 1) * workspaceStride + plan.workspaceFloats)
-                    let partial = partials.extracting(chunk * partialStride..<chunk * partialStride + weights)
-                    partial.initialize(repeating: 0)
-                    let images = (chunk * plan.batch / chunks)..<((chunk + 1) * plan.batch / chunks)
-                    for item in (images.lowerBound * itemsPerImage)..<(images.upperBound * itemsPerImage) {
-                        let (image, group, tile) = plan.item(item)
-                        let (columns, ldb) = columns(of: x.extracting(inputSlice(image: image, group: group)), tile: tile, workspace: columnsWorkspace)
-                        let outputGradient = dy.extracting(outputSlice(image: image, group: group)).extracting(tile.lowerBound...)
+                keptGradients.withUnsafeMutableBufferPointer { kept in
+                    // Workers read x, w and dy, and write their own workspaces, their piece's
+                    // partial sum and column gradients, and the input gradient of their
+                    // piece's images (when the pieces are images).
+                    nonisolated(unsafe) let (workspaces, partials, kept, dx, x, dy) = (workspaces, partials, kept, dx, x, dy)
+                    shareWork(items: pieces, workers: workers) { worker, piece in
+                        let columnsWorkspace = workspaces.extracting(worker * 2 * workspaceStride..<worker * 2 * workspaceStride + plan.workspaceFloats)
+                        let gradientWorkspace = workspaces.extracting((worker * 2 + 1) * workspaceStride..<(worker * 2 + 1) * workspaceStride + plan.workspaceFloats)
+                        let partial = partials.extracting(piece * partialStride..<piece * partialStride + weights)
+                        partial.initialize(repeating: 0)
+                        for item in items(of: piece) {
+                            let (image, group, tile) = plan.item(item)
+                            let (columns, ldb) = columns(of: x.extracting(inputSlice(image: image, group: group)), tile: tile, workspace: columnsWorkspace)
+                            let outputGradient = dy.extracting(outputSlice(image: image, group: group)).extracting(tile.lowerBound...)
 
-                        sgemm(.asStored, .transposed, m: outPerGroup, n: rows, k: tile.count,
-                              a: outputGradient, lda: positions, b: columns, ldb: ldb,
-                              beta: 1, c: partial.extracting(weightSlice(group: group)), ldc: rows, threads: gemmThreads)
+                            sgemm(.asStored, .transposed, m: outPerGroup, n: rows, k: tile.count,
+                                  a: outputGradient, lda: positions, b: columns, ldb: ldb,
+                                  beta: 1, c: partial.extracting(weightSlice(group: group)), ldc: rows, threads: gemmThreads)
 
-                        // A pointwise kernel's column gradient is the input gradient itself.
-                        guard let dx else { continue }
-                        let imageGradient = dx.extracting(inputSlice(image: image, group: group))
-                        let (target, ldc) = isPointwise ? (imageGradient.extracting(tile.lowerBound...), positions)
-                            : (gradientWorkspace.extracting(0..<rows * tile.count), tile.count)
-                        sgemm(transposedKernels[group], .asStored, n: tile.count, b: outputGradient, ldb: positions,
-                              c: target, ldc: ldc, threads: gemmThreads)
-                        if !isPointwise {
-                            im2col.fold(UnsafeBufferPointer(target), positions: tile, into: imageGradient)
+                            // A pointwise kernel's column gradient is the input gradient itself.
+                            guard let dx else { continue }
+                            let imageGradient = dx.extracting(inputSlice(image: image, group: group))
+                            let (target, ldc) = if isPointwise {
+                                (imageGradient.extracting(tile.lowerBound...), positions)
+                            } else if byItems {
+                                (kept.extracting(item * gradientStride..<item * gradientStride + rows * tile.count), tile.count)
+                            } else {
+                                (gradientWorkspace.extracting(0..<rows * tile.count), tile.count)
+                            }
+                            sgemm(transposedKernels[group], .asStored, n: tile.count, b: outputGradient, ldb: positions,
+                                  c: target, ldc: ldc, threads: gemmThreads)
+                            if foldsColumns && !byItems {
+                                im2col.fold(UnsafeBufferPointer(target), positions: tile, into: imageGradient)
+                            }
+                        }
+                    }
+                    if let dx, foldsColumns && byItems {
+                        for item in 0..<plan.items {
+                            let (image, group, tile) = plan.item(item)
+                            im2col.fold(UnsafeBufferPointer(kept.extracting(item * gradientStride..<item * gradientStride + rows * tile.count)),
+                                        positions: tile, into: dx.extracting(inputSlice(image: image, group: group)))
                         }
                     }
                 }
-                for chunk in 0..<chunks {
-                    let partial = partials.extracting(chunk * partialStride..<chunk * partialStride + weights)
+                for piece in 0..<pieces {
+                    let partial = partials.extracting(piece * partialStride..<piece * partialStride + weights)
                     for index in 0..<weights { dw[index] += partial[index] }
                 }
             }

@@ -288,4 +288,28 @@ struct Conv2DBackwardThreadsTests {
         let parametersOnly = try conv.backward(input: input, outputGradient: upstream, threads: 2, inputGradient: false, algorithm: algorithm)
         #expect(parametersOnly.weight == one.weight && parametersOnly.input.count == 0)
     }
+
+    @Test("one image's tiles run in parallel: the same bits on 1, 2 and 3 threads, and the input gradient of the same image in a batch of two", arguments: [1, 2])
+    func oneImageInTiles(groups: Int) throws {
+        var random = SeededGenerator(seed: 21 + UInt64(groups))
+        // 147 rows (3 channels × 7 × 7) and 60 × 65 positions: three tiles of the 1 MiB workspace.
+        let layer = try Conv2D(weight: random.tensor([8, 3, 7, 7]), bias: random.tensor([8]), stride: Size2D(2), padding: .explicit(Size2D(3)), groups: groups)
+        let input = try random.tensor([1, 3 * groups, 120, 130])
+        let upstream = try random.tensor(try layer(input).shape)
+        let one = try layer.backward(input: input, outputGradient: upstream, threads: 1, algorithm: .gemm)
+        for threads in [2, 3] {
+            let many = try layer.backward(input: input, outputGradient: upstream, threads: threads, algorithm: .gemm)
+            #expect(many.weight == one.weight && many.input == one.input, "\(threads) threads")
+        }
+        // In a batch of two the pieces are the images, each folded tile by tile as it goes.
+        let pair = try layer.backward(input: Tensor(shape: [2] + input.shape.dropFirst(), scalars: input.scalars + input.scalars),
+                                      outputGradient: Tensor(shape: [2] + upstream.shape.dropFirst(), scalars: upstream.scalars + upstream.scalars),
+                                      threads: 2, algorithm: .gemm)
+        #expect(Array(pair.input.scalars.prefix(input.count)) == one.input.scalars)
+        let doubled = try Tensor(shape: one.weight.shape, scalars: one.weight.scalars.map { 2 * $0 })
+        let scale = doubled.scalars.map(abs).max() ?? 1
+        expectClose(pair.weight, doubled, tolerance: [Float](repeating: 1e-5 * scale, count: doubled.count), "weight gradient, batch of two")
+        try expectNumericGradient(one.weight, of: layer.weight, loss: { w in dot(try layer.replacing(parameter: 0, with: w)(input), upstream) },
+                                  step: 1, tolerance: 1e-3, samples: 12, random: &random, "weight")
+    }
 }
