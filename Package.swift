@@ -144,7 +144,7 @@ let package = Package(
         /// The micro-kernel's source on 8- and 16-lane vectors, fused and not, whatever this CPU runs.
         .testTarget(name: "GEMMKernelTests", dependencies: ["SeededRandom"], swiftSettings: simdSettings),
         .testTarget(name: "NetpbmTests", dependencies: ["Netpbm"], exclude: ["Fixtures"]),
-        .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConvCoreTests", dependencies: ["ConvCore", "GEMM", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ConvCore", "SeededRandom", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Compression", "Netpbm", "SeededRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ConvCore", "Netpbm"], exclude: ["Fixtures"]),

@@ -7,7 +7,8 @@ extension Conv2D {
     ///
     ///     out[group's channels, tile] = weight[group] (O/G × C/G·kh·kw) · columns (C/G·kh·kw × tile)
     ///
-    /// and the bias added per channel. A 1×1 kernel with stride 1 and no padding skips
+    /// and the bias added per channel. The packed kernels (or their Winograd transforms)
+    /// are kept for the next call until the weights change (`PackedWeights`). A 1×1 kernel with stride 1 and no padding skips
     /// im2col: the input plane already is the column matrix. With `direct` or `depthwise`,
     /// the definition vectorized along each output row (`DirectLowering`); with `winograd`,
     /// F(4×4, 3×3) or F(2×2, 3×3), a GEMM per element of the tiles' transforms (`WinogradLowering`).
@@ -50,12 +51,11 @@ extension Conv2D {
         }
         let lowering = Lowering(self, geometry)
         let plan = lowering.plan(batch: batch, threads: threads ?? availableCores, splitForThreads: true)
+        let kernels = packedWeights.matrices(.gemm) { weight.withUnsafeBufferPointer { lowering.packKernels($0) } }
         return try Tensor(shape: outputShape) { output in
             input.withUnsafeBufferPointer { x in
-                weight.withUnsafeBufferPointer { w in
-                    (bias?.scalars ?? []).withUnsafeBufferPointer { b in
-                        lowering.forward(plan, x, w, b.isEmpty ? nil : b, output)
-                    }
+                (bias?.scalars ?? []).withUnsafeBufferPointer { b in
+                    lowering.forward(plan, x, kernels, b.isEmpty ? nil : b, output)
                 }
             }
         }

@@ -25,8 +25,12 @@
 public struct Conv2D: Sendable {
     public var weight: Tensor { storedWeight }
     public var bias: Tensor? { storedBias }
-    private var storedWeight: Tensor
+    private var storedWeight: Tensor {
+        didSet { packedWeights = PackedWeights() }  // What was packed describes the old weights.
+    }
     private var storedBias: Tensor?
+    /// The weights as the forward pass reads them, packed at its first call.
+    private(set) var packedWeights = PackedWeights()
     public let stride: Size2D
     public let padding: Padding
     public let dilation: Size2D

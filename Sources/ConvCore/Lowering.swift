@@ -64,14 +64,19 @@ struct Lowering {
         return (UnsafeBufferPointer(columns), tile.count)
     }
 
-    func forward(
-        _ plan: LoweringPlan, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>,
-        _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>
-    ) {
-        // Each group's kernels are packed once for all images and tiles.
-        let kernels = (0..<groups).map { group in
+    /// Each group's kernels, packed once for all images and tiles: O/G × C/G·kh·kw.
+    func packKernels(_ w: UnsafeBufferPointer<Float>) -> [PackedMatrix] {
+        (0..<groups).map { group in
             PackedMatrix(.asStored, rows: outPerGroup, depth: rows, a: w.extracting(weightSlice(group: group)), lda: rows)
         }
+    }
+
+    /// The forward pass, with `kernels` from `packKernels`.
+    func forward(
+        _ plan: LoweringPlan, _ x: UnsafeBufferPointer<Float>, _ kernels: [PackedMatrix],
+        _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>
+    ) {
+        precondition(kernels.count == groups && kernels.allSatisfy { $0.rows == outPerGroup && $0.depth == rows }, "Lowering: kernels packed for another layer")
         // Each worker's workspace starts on a cache line of its own.
         let workspaceStride = AlignedBuffer.cacheLines(plan.workspaceFloats)
         let workspaces = AlignedBuffer(count: plan.workers * workspaceStride)

@@ -163,9 +163,11 @@ struct WinogradLowering<Tiling: WinogradTiling> {
     /// that the elements a tile reads or writes lie a chunk's length apart rather than a
     /// whole matrix apart (a power-of-two distance would put them all in one cache set);
     /// each GEMM reads V_ξ and writes M_ξ with a leading dimension of E chunk lengths.
-    func run(batch: Int, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?,
+    /// `kernels` are `packKernels`'.
+    func run(batch: Int, _ x: UnsafeBufferPointer<Float>, _ kernels: [PackedMatrix], _ bias: UnsafeBufferPointer<Float>?,
              _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
-        let kernels = packKernels(w, threads: threads)
+        precondition(kernels.count == groups * Tiling.elements && kernels.allSatisfy { $0.rows == outPerGroup && $0.depth == inPerGroup },
+                     "WinogradLowering: kernels packed for another layer or pass")
         let tiles = chunkTiles(batch: batch, threads: threads)
         let chunksPerImage = (tilesPerImage + tiles - 1) / tiles
         let items = batch * groups * chunksPerImage
@@ -337,7 +339,10 @@ enum WinogradTile: CustomStringConvertible {
              _ w: UnsafeBufferPointer<Float>, _ bias: UnsafeBufferPointer<Float>?, _ y: UnsafeMutableBufferPointer<Float>, threads: Int) {
         func run<Tiling: WinogradTiling>(_ tiling: Tiling.Type) {
             let lowering = inputGradient ? WinogradLowering<Tiling>(inputGradientOf: conv, geometry) : WinogradLowering<Tiling>(conv, geometry)
-            lowering.run(batch: batch, x, w, bias, y, threads: threads)
+            // The forward transforms are kept with the layer; the input gradient's are made per pass.
+            let kernels = inputGradient ? lowering.packKernels(w, threads: threads)
+                : conv.packedWeights.matrices(.winograd(self)) { lowering.packKernels(w, threads: threads) }
+            lowering.run(batch: batch, x, kernels, bias, y, threads: threads)
         }
         switch self {
         case .f2x2: run(WinogradF2x2.self)

@@ -13,6 +13,8 @@ public final class PackedMatrix: @unchecked Sendable {  // Immutable once packed
     public let rows: Int
     /// k: columns of op(A), the depth of the products.
     public let depth: Int
+    /// Bytes the packed floats take.
+    public var bytes: Int { storage.count * MemoryLayout<Float>.stride }
     private let paddedRows: Int
     private let passDepth: Int
     private let storage: AlignedBuffer
