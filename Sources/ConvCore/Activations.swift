@@ -141,20 +141,20 @@ public enum Activation: String, CaseIterable, Sendable {
 public enum Softmax {
     /// softmax(x)_i = e^(x_i − max) / Σ_j e^(x_j − max).
     public static func forward(_ logits: Tensor) -> Tensor {
-        rowwise(logits, logits) { row, _ in
+        rowwise(logits, logits) { row, _, out in
             let largest = row.max() ?? 0
-            let exponentials = row.map { Foundation.exp($0 - largest) }
-            let sum = exponentials.reduce(0, +)
-            return exponentials.map { $0 / sum }
+            for (i, x) in zip(out.indices, row) { out[i] = Foundation.exp(x - largest) }
+            let sum = out.reduce(0, +)
+            for i in out.indices { out[i] /= sum }
         }
     }
 
     /// log softmax(x)_i = x_i − max − log Σ_j e^(x_j − max).
     public static func logForward(_ logits: Tensor) -> Tensor {
-        rowwise(logits, logits) { row, _ in
+        rowwise(logits, logits) { row, _, out in
             let largest = row.max() ?? 0
             let logSum = Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - largest) })
-            return row.map { $0 - largest - logSum }
+            for (i, x) in zip(out.indices, row) { out[i] = x - largest - logSum }
         }
     }
 
@@ -162,9 +162,9 @@ public enum Softmax {
     /// - Throws: `ShapeError` when the two shapes differ.
     public static func backward(output: Tensor, outputGradient: Tensor) throws(ShapeError) -> Tensor {
         try checkShapes(output, outputGradient)
-        return rowwise(output, outputGradient) { y, dy in
+        return rowwise(output, outputGradient) { y, dy, out in
             let dot = zip(y, dy).reduce(0) { $0 + $1.0 * $1.1 }
-            return zip(y, dy).map { $0 * ($1 - dot) }
+            for (i, (y, dy)) in zip(out.indices, zip(y, dy)) { out[i] = y * (dy - dot) }
         }
     }
 
@@ -172,9 +172,9 @@ public enum Softmax {
     /// - Throws: `ShapeError` when the two shapes differ.
     public static func logBackward(output: Tensor, outputGradient: Tensor) throws(ShapeError) -> Tensor {
         try checkShapes(output, outputGradient)
-        return rowwise(output, outputGradient) { z, dz in
+        return rowwise(output, outputGradient) { z, dz, out in
             let sum = dz.reduce(0, +)
-            return zip(z, dz).map { $1 - Foundation.exp($0) * sum }
+            for (i, (z, dz)) in zip(out.indices, zip(z, dz)) { out[i] = dz - Foundation.exp(z) * sum }
         }
     }
 
@@ -184,15 +184,14 @@ public enum Softmax {
         }
     }
 
-    /// `body` applied to each row of `a` with the same row of `b` (of the same shape).
-    private static func rowwise(_ a: Tensor, _ b: Tensor, _ body: (ArraySlice<Float>, ArraySlice<Float>) -> [Float]) -> Tensor {
+    /// `body` applied to each row of `a` with the same row of `b` (of the same shape),
+    /// writing the result's row in place: no array per row.
+    private static func rowwise(_ a: Tensor, _ b: Tensor, _ body: (ArraySlice<Float>, ArraySlice<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> Tensor {
         let width = a.shape.last ?? 1
         var result = a
         result.withUnsafeMutableBufferPointer { values in
             for start in stride(from: 0, to: a.count, by: max(1, width)) {
-                for (offset, value) in body(a.scalars[start..<start + width], b.scalars[start..<start + width]).enumerated() {
-                    values[start + offset] = value
-                }
+                body(a.scalars[start..<start + width], b.scalars[start..<start + width], values.extracting(start..<start + width))
             }
         }
         return result

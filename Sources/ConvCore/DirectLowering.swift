@@ -33,9 +33,14 @@ struct DirectLowering {
         block = algorithm == .depthwise || outPerGroup < DirectStrip.fourChannels.channels ? DirectStrip.oneChannel : DirectStrip.fourChannels
         row = PhasedRow(geometry.width, strip: Self.strip)
         let (h, w, row) = (geometry.height, geometry.width, row)
-        taps = (0..<inPerGroup).flatMap { c in
-            (0..<h.kernel).flatMap { i in (0..<w.kernel).map { j in (c * h.kernel + i) * row.floats + row.tapOffset(j) } }
+        var taps: [Int] = []
+        taps.reserveCapacity(inPerGroup * h.kernel * w.kernel)
+        for c in 0..<inPerGroup {
+            for i in 0..<h.kernel {
+                for j in 0..<w.kernel { taps.append((c * h.kernel + i) * row.floats + row.tapOffset(j)) }
+            }
         }
+        self.taps = taps
     }
 
     /// The longest strip of either block: rows are laid out for it whatever the block.
@@ -113,35 +118,38 @@ struct DirectLowering {
         let workers = max(1, min(threads, batch * itemsPerImage))
         let workspaces = AlignedBuffer(count: workers * workspaceStride)
         let (h, w, ring) = (geometry.height, geometry.width, ringRows)
-        packed.withUnsafeBufferPointer { packed in
-            workspaces.withUnsafeMutableBufferPointer { workspaces in
-                // Workers read x, the weights and the bias, and write disjoint rows of y
-                // and their own workspaces.
-                nonisolated(unsafe) let (x, packed, bias, y, workspaces) = (x, packed, bias, y, workspaces)
-                shareWork(items: batch * itemsPerImage, workers: workers) { worker, item in
-                    let (image, piece) = item.quotientAndRemainder(dividingBy: itemsPerImage)
-                    let rows = workspaces.baseAddress! + worker * workspaceStride
-                    let base = UnsafePointer(rows)
-                    // Which input row each slot of the ring holds, and this output row's taps into it.
-                    var slotRows = [Int](repeating: 0, count: ring)
-                    var rowTaps = [Int](repeating: 0, count: kernelTaps)
-                    for group in 0..<groups {
-                        slotRows.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
-                        for outRow in (piece * rowsPerItem)..<min(outRows, (piece + 1) * rowsPerItem) {
-                            for i in 0..<h.kernel {
-                                let inputRow = outRow * h.stride - h.padBefore + i * h.dilation
-                                let slot = (inputRow % ring + ring) % ring
-                                if slotRows[slot] != inputRow {
-                                    for c in 0..<inPerGroup {
-                                        gatherRow(x, image: image, group: group, channel: c, inputRow: inputRow, into: rows + (c * ring + slot) * row.floats)
+        // Per worker: which input row each slot of the ring holds, and an output row's taps into it.
+        let indexStride = ring + kernelTaps
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: workers * indexStride) { indices in
+            packed.withUnsafeBufferPointer { packed in
+                workspaces.withUnsafeMutableBufferPointer { workspaces in
+                    // Workers read x, the weights and the bias, and write disjoint rows of y,
+                    // their own workspaces and their own indices.
+                    nonisolated(unsafe) let (x, packed, bias, y, workspaces, indices) = (x, packed, bias, y, workspaces, indices)
+                    shareWork(items: batch * itemsPerImage, workers: workers) { worker, item in
+                        let (image, piece) = item.quotientAndRemainder(dividingBy: itemsPerImage)
+                        let rows = workspaces.baseAddress! + worker * workspaceStride
+                        let base = UnsafePointer(rows)
+                        let slotRows = indices.extracting(worker * indexStride..<worker * indexStride + ring)
+                        let rowTaps = indices.extracting(worker * indexStride + ring..<(worker + 1) * indexStride)
+                        rowTaps.initialize(repeating: 0)
+                        for group in 0..<groups {
+                            slotRows.initialize(repeating: .min)
+                            for outRow in (piece * rowsPerItem)..<min(outRows, (piece + 1) * rowsPerItem) {
+                                for i in 0..<h.kernel {
+                                    let inputRow = outRow * h.stride - h.padBefore + i * h.dilation
+                                    let slot = (inputRow % ring + ring) % ring
+                                    if slotRows[slot] != inputRow {
+                                        for c in 0..<inPerGroup {
+                                            gatherRow(x, image: image, group: group, channel: c, inputRow: inputRow, into: rows + (c * ring + slot) * row.floats)
+                                        }
+                                        slotRows[slot] = inputRow
                                     }
-                                    slotRows[slot] = inputRow
+                                    for c in 0..<inPerGroup {
+                                        for j in 0..<w.kernel { rowTaps[(c * h.kernel + i) * w.kernel + j] = (c * ring + slot) * row.floats + row.tapOffset(j) }
+                                    }
                                 }
-                                for c in 0..<inPerGroup {
-                                    for j in 0..<w.kernel { rowTaps[(c * h.kernel + i) * w.kernel + j] = (c * ring + slot) * row.floats + row.tapOffset(j) }
-                                }
-                            }
-                            rowTaps.withUnsafeBufferPointer { taps in
+                                let taps = UnsafeBufferPointer(rowTaps)
                                 for b in 0..<blocks {
                                     let first = b * block.channels
                                     let valid = min(block.channels, outPerGroup - first)

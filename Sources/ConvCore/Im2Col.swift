@@ -124,48 +124,54 @@ struct Im2Col {
     @inline(__always)
     private func forEachRun(positions: Range<Int>, _ body: (_ row: Int, _ run: Run) -> Void) {
         let (h, w) = (geometry.height, geometry.width)
-        let segments = rowSegments(positions)
-        let columns = (0..<w.kernel).map { j in
-            let first = w.dilation &* j &- w.padBefore  // input column read at x = 0
-            return (first: first, inside: outputsInside(first: first, stride: w.stride, input: w.input, outputs: w.output))
-        }
-        for c in 0..<channels {
-            for i in 0..<h.kernel {
-                let firstRow = (c &* h.kernel &+ i) &* w.kernel
-                for segment in segments {
-                    let (x0, x1) = (segment.columns.lowerBound, segment.columns.upperBound)
-                    let inputRow = segment.y &* h.stride &- h.padBefore &+ i &* h.dilation
-                    guard inputRow >= 0 && inputRow < h.input else {
-                        for j in 0..<w.kernel {
-                            body(firstRow &+ j, Run(column: segment.offset, before: x1 &- x0, inside: 0, after: 0, input: 0))
+        // Per tap column j: the input column read at x = 0, and the outputs that read inside.
+        withUnsafeTemporaryAllocation(of: (first: Int, inside: Range<Int>).self, capacity: w.kernel) { columns in
+            for j in 0..<w.kernel {
+                let first = w.dilation &* j &- w.padBefore
+                columns.initializeElement(at: j, to: (first, outputsInside(first: first, stride: w.stride, input: w.input, outputs: w.output)))
+            }
+            for c in 0..<channels {
+                for i in 0..<h.kernel {
+                    let firstRow = (c &* h.kernel &+ i) &* w.kernel
+                    for segment in RowSegments(positions: positions, width: w.output) {
+                        let (x0, x1) = (segment.columns.lowerBound, segment.columns.upperBound)
+                        let inputRow = segment.y &* h.stride &- h.padBefore &+ i &* h.dilation
+                        guard inputRow >= 0 && inputRow < h.input else {
+                            for j in 0..<w.kernel {
+                                body(firstRow &+ j, Run(column: segment.offset, before: x1 &- x0, inside: 0, after: 0, input: 0))
+                            }
+                            continue
                         }
-                        continue
-                    }
-                    let rowStart = (c &* h.input &+ inputRow) &* w.input
-                    for j in 0..<w.kernel {
-                        let (first, inside) = columns[j]
-                        let start = min(max(x0, inside.lowerBound), x1), end = max(min(x1, inside.upperBound), start)
-                        body(firstRow &+ j, Run(column: segment.offset, before: start &- x0, inside: end &- start, after: x1 &- end,
-                                                input: end > start ? rowStart &+ start &* w.stride &+ first : 0))
+                        let rowStart = (c &* h.input &+ inputRow) &* w.input
+                        for j in 0..<w.kernel {
+                            let (first, inside) = columns[j]
+                            let start = min(max(x0, inside.lowerBound), x1), end = max(min(x1, inside.upperBound), start)
+                            body(firstRow &+ j, Run(column: segment.offset, before: start &- x0, inside: end &- start, after: x1 &- end,
+                                                    input: end > start ? rowStart &+ start &* w.stride &+ first : 0))
+                        }
                     }
                 }
             }
         }
     }
 
-    /// The output rows a range of positions touches: for each, its row `y`, the output
-    /// columns it covers, and where they start in the range.
-    private func rowSegments(_ positions: Range<Int>) -> [(y: Int, columns: Range<Int>, offset: Int)] {
-        let width = geometry.width.output
-        var segments: [(y: Int, columns: Range<Int>, offset: Int)] = []
-        var position = positions.lowerBound
-        while position < positions.upperBound {
+    /// The output rows a range of positions touches, in order: for each, its row `y`, the
+    /// output columns it covers, and where they start in the range. Computed as it goes,
+    /// so visiting them allocates nothing.
+    private struct RowSegments: Sequence, IteratorProtocol {
+        let positions: Range<Int>
+        let width: Int
+        private var position: Int
+
+        init(positions: Range<Int>, width: Int) { (self.positions, self.width, position) = (positions, width, positions.lowerBound) }
+
+        mutating func next() -> (y: Int, columns: Range<Int>, offset: Int)? {
+            guard position < positions.upperBound else { return nil }
             let (y, x0) = position.quotientAndRemainder(dividingBy: width)
-            let x1 = min(width, x0 + positions.upperBound - position)
-            segments.append((y, x0..<x1, position - positions.lowerBound))
-            position += x1 - x0
+            let x1 = Swift.min(width, x0 + positions.upperBound - position)
+            defer { position += x1 - x0 }
+            return (y, x0..<x1, position - positions.lowerBound)
         }
-        return segments
     }
 
     /// The output columns x in 0..<outputs whose input column first + x · stride lies
