@@ -41,7 +41,7 @@ struct TrainTests {
         do {
             _ = try small.run { _ in }
             Issue.record("a 20×20 network took 28×28 digits")
-        } catch let error as UserError {
+        } catch {
             #expect(error.kind == .badInput && error.message.hasSuffix("the images are 28×28, larger than the model's 20×20 input"), "\(error.message)")
         }
     }

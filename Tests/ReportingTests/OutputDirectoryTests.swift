@@ -75,10 +75,10 @@ struct OutputDirectoryTests {
         let parent = try scratch()
         defer { try? FileManager.default.removeItem(at: parent) }
         let file = parent.appendingPathComponent("file")
-        FileManager.default.createFile(atPath: file.path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data()))
         let foreign = parent.appendingPathComponent("foreign")
         try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: false)
-        FileManager.default.createFile(atPath: foreign.appendingPathComponent("thesis.tex").path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: foreign.appendingPathComponent("thesis.tex").path, contents: Data()))
         let out = parent.appendingPathComponent("out").path
 
         #expect(throws: UserError(.cannotCreate, "the output directory's path is empty")) { try OutputDirectory("", names: []) }
@@ -125,7 +125,7 @@ struct OutputDirectoryTests {
         let parent = try scratch()
         defer { try? FileManager.default.removeItem(at: parent) }
         let file = parent.appendingPathComponent("file")
-        FileManager.default.createFile(atPath: file.path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data()))
         #expect(throws: UserError(.cannotCreate, "cannot write '\(file.path)/inside.svg': there is no directory '\(file.path)'")) {
             try checkWritable(file.path + "/inside.svg")
         }
