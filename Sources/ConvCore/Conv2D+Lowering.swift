@@ -23,7 +23,7 @@ extension Conv2D {
         let (batch, geometry) = try check(input)
         let outputShape = [batch, outChannels, geometry.height.output, geometry.width.output]
         guard batch > 0 else { return try Tensor(shape: outputShape) }
-        let algorithm = algorithm ?? self.algorithm(for: geometry.input).algorithm
+        let algorithm = algorithm ?? choice(for: geometry.input).algorithm
         if algorithm == .winograd {
             try checkWinograd()
             return try Tensor(shape: outputShape) { output in

@@ -56,6 +56,13 @@ extension Conv2D {
     /// - `gemm` otherwise: a 1×1 kernel (its GEMM needs no im2col), many input channels
     ///   on a small plane, other kernels, or a row too wide for the direct loop's scratch.
     public func algorithm(for input: Size2D) -> (algorithm: ConvAlgorithm, reason: String) {
+        let (algorithm, reason) = choice(for: input)
+        return (algorithm, reason.description)
+    }
+
+    /// `algorithm(for:)`'s choice, with its reason as facts rather than words: the passes
+    /// ask on every call, and only a report needs the sentence.
+    func choice(for input: Size2D) -> (algorithm: ConvAlgorithm, reason: AlgorithmReason) {
         let inPerGroup = inChannels / groups
         let kernel = kernelSize
         let geometry = try? geometry(for: input)
@@ -63,16 +70,15 @@ extension Conv2D {
             DirectLowering.workspaceBytes(geometry: $0, inPerGroup: inPerGroup) <= ConvAlgorithm.directWorkspaceLimitBytes
         } ?? true
         if inPerGroup == 1 && groups > 1 {
-            return directFits ? (.depthwise, "one input channel per group") : (.gemm, "rows too wide for the direct loop's scratch")
+            return directFits ? (.depthwise, .oneInputChannelPerGroup) : (.gemm, .rowsTooWide)
         }
         if inPerGroup <= ConvAlgorithm.directInputChannels && kernel.height * kernel.width > 1 {
-            return directFits ? (.direct, "\(inPerGroup) input channel\(inPerGroup == 1 ? "" : "s") per group")
-                : (.gemm, "rows too wide for the direct loop's scratch")
+            return directFits ? (.direct, .fewInputChannels(inPerGroup)) : (.gemm, .rowsTooWide)
         }
         if let geometry, WinogradTile.computes(self), let (tile, tiles) = WinogradTile.fitting(self, geometry) {
-            return (.winograd, "\(tile), \(inPerGroup) input channels per group, \(tiles) tiles")
+            return (.winograd, .winograd(tile, inputChannels: inPerGroup, tiles: tiles))
         }
-        return (.gemm, kernel.height * kernel.width == 1 ? "a 1×1 kernel" : "\(inPerGroup) input channels per group")
+        return (.gemm, kernel.height * kernel.width == 1 ? .pointwise : .manyInputChannels(inPerGroup))
     }
 
     /// Whether `algorithm` computes this layer: every algorithm computes every layer,
@@ -89,10 +95,31 @@ extension Conv2D {
     /// input channels or `ConvAlgorithm.directBackwardOutputChannels` output channels per
     /// group gives way to `gemm`.
     public func backwardAlgorithm(for input: Size2D) -> ConvAlgorithm {
-        let forward = algorithm(for: input).algorithm
+        let forward = choice(for: input).algorithm
         let few = inChannels / groups <= ConvAlgorithm.directBackwardInputChannels
             && outChannels / groups <= ConvAlgorithm.directBackwardOutputChannels
         return forward == .direct && !few ? .gemm : forward
+    }
+}
+
+/// Why `Conv2D.algorithm(for:)` chose what it chose.
+enum AlgorithmReason: CustomStringConvertible {
+    case oneInputChannelPerGroup
+    case rowsTooWide
+    case fewInputChannels(Int)
+    case winograd(WinogradTile, inputChannels: Int, tiles: Int)
+    case pointwise
+    case manyInputChannels(Int)
+
+    var description: String {
+        switch self {
+        case .oneInputChannelPerGroup: "one input channel per group"
+        case .rowsTooWide: "rows too wide for the direct loop's scratch"
+        case .fewInputChannels(let channels): "\(channels) input channel\(channels == 1 ? "" : "s") per group"
+        case .winograd(let tile, let channels, let tiles): "\(tile), \(channels) input channels per group, \(tiles) tiles"
+        case .pointwise: "a 1×1 kernel"
+        case .manyInputChannels(let channels): "\(channels) input channels per group"
+        }
     }
 }
 
