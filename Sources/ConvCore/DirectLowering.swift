@@ -118,9 +118,14 @@ struct DirectLowering {
         let workers = max(1, min(threads, batch * itemsPerImage))
         let workspaces = AlignedBuffer(count: workers * workspaceStride)
         let (h, w, ring) = (geometry.height, geometry.width, ringRows)
-        // Per worker: which input row each slot of the ring holds, and an output row's taps into it.
-        let indexStride = ring + kernelTaps
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: workers * indexStride) { indices in
+        // Per worker: which input row each slot of the ring holds, and an output row's taps
+        // into it, on cache lines of its own (workers writing one line would take it from
+        // each other on every row).
+        let lineInts = 64 / MemoryLayout<Int>.stride
+        let indexStride = (ring + kernelTaps + lineInts - 1) / lineInts * lineInts
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: workers * indexStride + lineInts) { allocation in
+            let firstLine = (lineInts - Int(bitPattern: allocation.baseAddress) / MemoryLayout<Int>.stride % lineInts) % lineInts
+            let indices = allocation.extracting(firstLine..<firstLine + workers * indexStride)
             packed.withUnsafeBufferPointer { packed in
                 workspaces.withUnsafeMutableBufferPointer { workspaces in
                     // Workers read x, the weights and the bias, and write disjoint rows of y,
@@ -131,7 +136,7 @@ struct DirectLowering {
                         let rows = workspaces.baseAddress! + worker * workspaceStride
                         let base = UnsafePointer(rows)
                         let slotRows = indices.extracting(worker * indexStride..<worker * indexStride + ring)
-                        let rowTaps = indices.extracting(worker * indexStride + ring..<(worker + 1) * indexStride)
+                        let rowTaps = indices.extracting(worker * indexStride + ring..<worker * indexStride + ring + kernelTaps)
                         rowTaps.initialize(repeating: 0)
                         for group in 0..<groups {
                             slotRows.initialize(repeating: .min)
