@@ -12,7 +12,10 @@
 ///   longer match is held instead, else the held match is taken. A match of `lazyLength`
 ///   or more is taken at once, and a 3-byte match more than 4096 back is dropped (zlib's
 ///   `TOO_FAR`: it costs about as many bits as the three literals); with the `.filtered`
-///   strategy, every match of 5 bytes or fewer is dropped (zlib's `Z_FILTERED`).
+///   strategy, every match of 5 bytes or fewer is dropped (zlib's `Z_FILTERED`);
+/// - **runs** (the `.runLength` strategy, any level but 0): zlib's `deflate_rle`, matches at
+///   distance 1 only, found by comparing the bytes ahead with the one before; no hash
+///   chains, so the input is taken whole, not in segments.
 ///
 /// Inputs of more than 1 GiB are parsed in segments of 1 GiB, each with a new
 /// `MatchFinder` (positions are `Int32`); matches do not reach back across a segment's
@@ -48,7 +51,9 @@ struct Deflater: ~Copyable {
             blocks.append(BlockSummary(kind: .stored, inputBytes: input.count, symbols: 0, bits: writer.bitCount - start))
             return
         }
-        if let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+        if strategy == .runLength, let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            parseRuns(base, count: input.count)
+        } else if let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self) {
             var start = 0
             while start < input.count {
                 let end = start + min(segmentLength, input.count - start)
@@ -82,6 +87,26 @@ struct Deflater: ~Copyable {
                 if length <= parameters.lazyLength && end &- (p &+ length) >= MatchFinder.minimumLength {
                     for q in (p &+ 1)..<(p &+ length) { _ = finder.insert(q) }
                 }
+                p &+= length
+            } else {
+                symbols.addLiteral(bytes[p])
+                p &+= 1
+            }
+            if symbols.isFull { writeBlock(final: false) }
+        }
+    }
+
+    /// zlib's `deflate_rle`: at each position, the run of copies of the byte before it, as a
+    /// match at distance 1 when it is 3 bytes or longer (at most 258), else a literal.
+    private mutating func parseRuns(_ bytes: UnsafePointer<UInt8>, count end: Int) {
+        var p = 0
+        while p < end {
+            // The byte before p and the three from p, compared at once.
+            if p > 0 && end &- p >= MatchFinder.minimumLength
+                && UnsafeRawPointer(bytes + (p &- 1)).loadUnaligned(as: UInt32.self) == UInt32(bytes[p &- 1]) &* 0x0101_0101 {
+                let length = MatchFinder.commonLength(bytes + p, bytes + (p &- 1), from: MatchFinder.minimumLength,
+                                                      maximum: min(MatchFinder.maximumLength, end &- p))
+                symbols.addMatch(length: length, distance: 1)
                 p &+= length
             } else {
                 symbols.addLiteral(bytes[p])

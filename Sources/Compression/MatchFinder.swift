@@ -114,9 +114,9 @@ struct MatchFinder: ~Copyable {
     }
 
     /// How many bytes `a` and `b` have in common from `start`, up to `maximum`; `b` is before
-    /// `a`, and `a + maximum` is within the input.
+    /// `a` (a run's distance-1 copy overlaps it), and `a + maximum` is within the input.
     @inline(__always)
-    private static func commonLength(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, from start: Int, maximum: Int) -> Int {
+    static func commonLength(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, from start: Int, maximum: Int) -> Int {
         var length = start
         while length &+ 8 <= maximum {
             let x = UnsafeRawPointer(a + length).loadUnaligned(as: UInt64.self).littleEndian
