@@ -85,7 +85,7 @@ public struct FeatureMapExperiment: Sendable {
             ColorPicture.Tile(label: map.name, picture: shown.tile, barLimit: shown.limit.map(FeatureMapPage.number))
         })
         try directory.write(NetpbmImage.pixmap(width: sheet.width, height: sheet.height, maxval: 255, samples: sheet.pixels.map(UInt16.init)).encoded(), as: "sheet.ppm")
-        try directory.write(PNG.encode(width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels), as: "sheet.png")
+        try directory.write(PNG.encode(width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels, encoding: .drawing), as: "sheet.png")
         let page = FeatureMapPage(source: source, maps: maps, input: input, shown: shown, clipPercentile: clipPercentile, settings: settings(maps))
         try directory.write(Array(page.html.utf8), as: "index.html")
         try directory.commit()

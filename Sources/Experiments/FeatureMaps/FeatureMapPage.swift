@@ -84,7 +84,7 @@ struct FeatureMapPage {
             every position of the image (cross-correlation, as in PyTorch): the same weights everywhere.</p>
             <h2>Input</h2>
             <figure>
-              <img src="\(PNG.dataURI(width: input.width, height: input.height, channels: 3, pixels: input.pixels))" alt="input">
+              <img src="\(inputURI)" alt="input">
               <figcaption>\(maps.width)×\(maps.height), \(maps.channels == 3 ? "colour (named kernels see its BT.709 luma)" : "gray"),
               values sample / maxval in [0, 1]</figcaption>
             </figure>
@@ -137,6 +137,17 @@ struct FeatureMapPage {
         let (left, columns) = axis(geometry.width, x, width, imageWidth)
         let (top, rows) = axis(geometry.height, y, height, imageHeight)
         return (left, top, columns, rows)
+    }
+
+    /// The input picture as a PNG `data:` URI, encoded as a photograph; in gray when the
+    /// image is gray (`pageInput` then makes its three channels equal), since one channel
+    /// holds the same pixels in a third of the bytes to deflate.
+    private var inputURI: String {
+        guard maps.channels == 1 || maps.isFloatmap else {
+            return PNG.dataURI(width: input.width, height: input.height, channels: 3, pixels: input.pixels, encoding: .photograph)
+        }
+        let gray = stride(from: 0, to: input.pixels.count, by: 3).map { input.pixels[$0] }
+        return PNG.dataURI(width: input.width, height: input.height, channels: 1, pixels: gray, encoding: .photograph)
     }
 
     /// The input's pixels in `region` as a PNG: gray (luma, or a PFM stretched min–max over

@@ -9,7 +9,8 @@ struct ShownMap: Sendable {
     let gray: GrayPicture
     /// A signed map's colour limit: the `clipPercentile` percentile of its |v|.
     let limit: Float?
-    /// The map's PNG file at full size.
+    /// The map's PNG file at full size. Its PNGs are encoded as photographs
+    /// (`PNG.Encoding.photograph`): Paeth rows, run-length deflate.
     let png: [UInt8]
     /// The PNG of the page's picture, the map made to fit `FeatureMapPage.pictureBox`
     /// (shrunk before it is coloured, so that shrinking averages values, not colours).
@@ -30,23 +31,23 @@ struct ShownMap: Sendable {
             let limit = DivergingColorMap.limit(map.values, percentile: clipPercentile)
             self.limit = limit
             png = PNG.encode(width: map.width, height: map.height, palette: DivergingColorMap.palette,
-                             indices: DivergingColorMap.indices(map.values, limit: limit))
+                             indices: DivergingColorMap.indices(map.values, limit: limit), encoding: .photograph)
             let page = GrayPicture.shrunk(map.values, width: map.width, height: map.height, toFit: box)
             pagePNG = PNG.encode(width: page.width, height: page.height, palette: DivergingColorMap.palette,
-                                 indices: DivergingColorMap.indices(page.values, limit: limit))
+                                 indices: DivergingColorMap.indices(page.values, limit: limit), encoding: .photograph)
             let small = GrayPicture.shrunk(page.values, width: page.width, height: page.height, toFit: ColorPicture.sheetTile)
             tile = ColorPicture(diverging: small.values, width: small.width, height: small.height, limit: limit)
             let values = Self.rows(of: map.values, width: map.width, crop)
             zoom = (crop.x, crop.y, crop.width, crop.height,
-                    PNG.encode(width: crop.width, height: crop.height, palette: DivergingColorMap.palette, indices: DivergingColorMap.indices(values, limit: limit)))
+                    PNG.encode(width: crop.width, height: crop.height, palette: DivergingColorMap.palette, indices: DivergingColorMap.indices(values, limit: limit), encoding: .photograph))
         } else {
             limit = nil
-            png = PNG.encode(width: map.width, height: map.height, channels: 1, pixels: gray.pixels)
+            png = PNG.encode(width: map.width, height: map.height, channels: 1, pixels: gray.pixels, encoding: .photograph)
             let page = gray.fitting(box)
-            pagePNG = PNG.encode(width: page.width, height: page.height, channels: 1, pixels: page.pixels)
+            pagePNG = PNG.encode(width: page.width, height: page.height, channels: 1, pixels: page.pixels, encoding: .photograph)
             tile = ColorPicture(page.fitting(ColorPicture.sheetTile))
             zoom = (crop.x, crop.y, crop.width, crop.height,
-                    PNG.encode(width: crop.width, height: crop.height, channels: 1, pixels: Self.rows(of: gray.pixels, width: map.width, crop)))
+                    PNG.encode(width: crop.width, height: crop.height, channels: 1, pixels: Self.rows(of: gray.pixels, width: map.width, crop), encoding: .photograph))
         }
     }
 
