@@ -35,46 +35,54 @@ public enum DivergingColorMap {
         precondition(limit > 0, "DivergingColorMap: the limit must be positive")
         return values.map { value in
             guard !value.isNaN else { return 255 }
-            return UInt8(((min(max(value / limit, -1), 1) + 1) * 127).rounded())
+            // (t + 1) · 127 in [0, 254], rounded half up as `rounded()` does for positive
+            // numbers: the whole part, plus 1 when the fraction (exact: x − ⌊x⌋) is ½ or more.
+            // Written out, because `rounded()` is a call to `roundf` on x86-64 without SSE4.1.
+            let scaled = (min(max(value / limit, -1), 1) + 1) * 127
+            let whole = Int(scaled)
+            return UInt8(truncatingIfNeeded: whole + (scaled - Float(whole) >= 0.5 ? 1 : 0))
         }
     }
 
     /// The |v| below which `percentile` percent of the values lie (nearest rank), or the
-    /// largest |v| at 100; at least the smallest positive Float, so it can divide. Found by
-    /// selection (Hoare's quickselect, median-of-three pivots), not by sorting: linear time
-    /// on a map of millions of values.
+    /// largest |v| at 100; at least the smallest positive Float, so it can divide.
+    ///
+    /// Found by a radix selection on the magnitudes' bit patterns, without copying or
+    /// reordering the values: for floats that are not NaN, the order of |v|'s bits as
+    /// unsigned integers is the order of the magnitudes. A histogram of the top 16 bits
+    /// finds the bucket holding the rank, a histogram of the low 16 bits of that bucket's
+    /// values the value itself. Two passes over the map, linear time.
     public static func limit(_ values: [Float], percentile: Double = 100) -> Float {
-        var magnitudes = values.compactMap { $0.isNaN ? nil : abs($0) }
-        guard !magnitudes.isEmpty else { return 1 }
-        let rank = Int((percentile / 100 * Double(magnitudes.count)).rounded(.up)) - 1
-        let limit = select(min(max(rank, 0), magnitudes.count - 1), in: &magnitudes)
-        return limit.isFinite ? max(limit, .leastNormalMagnitude) : .greatestFiniteMagnitude
-    }
-
-    /// The value that would be at `rank` if `values` were sorted ascending; `values` is
-    /// reordered on the way.
-    static func select(_ rank: Int, in values: inout [Float]) -> Float {
-        var (low, high) = (0, values.count - 1)
-        while low < high {
-            // The median of the first, middle and last as the pivot: sorted or constant runs
-            // (a flat region of a map) stay linear.
-            let middle = low + (high - low) / 2
-            let pivot = max(min(values[low], values[middle]), min(max(values[low], values[middle]), values[high]))
-            var (i, j) = (low, high)
-            while i <= j {
-                while values[i] < pivot { i += 1 }
-                while values[j] > pivot { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
+        let infinity = Float.infinity.bitPattern
+        return values.withUnsafeBufferPointer { values in
+            var high = [Int32](repeating: 0, count: 1 << 15)  // The sign bit is cleared: 15 bits.
+            var count = 0
+            for value in values {
+                let bits = value.bitPattern & 0x7FFF_FFFF
+                guard bits <= infinity else { continue }  // NaN
+                high[Int(bits >> 16)] &+= 1
+                count &+= 1
             }
-            // Now values[low...j] ≤ pivot ≤ values[i...high], and values strictly between j
-            // and i equal the pivot.
-            if rank <= j { high = j } else if rank >= i { low = i } else { return values[rank] }
+            guard count > 0 else { return 1 }
+            let rank = min(max(Int((percentile / 100 * Double(count)).rounded(.up)) - 1, 0), count - 1)
+            var below = 0, bucket = 0
+            while below + Int(high[bucket]) <= rank {
+                below += Int(high[bucket])
+                bucket += 1
+            }
+            var low = [Int32](repeating: 0, count: 1 << 16)
+            for value in values {
+                let bits = value.bitPattern & 0x7FFF_FFFF
+                if bits <= infinity && Int(bits >> 16) == bucket { low[Int(bits & 0xFFFF)] &+= 1 }
+            }
+            var lowBits = 0
+            while below + Int(low[lowBits]) <= rank {
+                below += Int(low[lowBits])
+                lowBits += 1
+            }
+            let limit = Float(bitPattern: UInt32(bucket) << 16 | UInt32(lowBits))
+            return limit.isFinite ? max(limit, .leastNormalMagnitude) : .greatestFiniteMagnitude
         }
-        return values[rank]
     }
 
     /// A colour bar from −limit to +limit, `width` × `height` RGB pixels, blue at the left.

@@ -47,7 +47,7 @@ struct DivergingColorMapTests {
         #expect(bar[2] > bar[0] && bar[9] > bar[11])  // blue first, red last
     }
 
-    @Test("the limit is found by selection: the same value as sorting at every rank, on random, constant, sorted and few-valued maps")
+    @Test("the limit is found by radix selection: the same value as sorting at every rank, on random, constant, sorted, few-valued and any-bits maps, NaN left out")
     func selection() {
         var generator = SeededGenerator(seed: 11)
         let cases: [[Float]] = [
@@ -57,15 +57,32 @@ struct DivergingColorMapTests {
             (0..<500).map { Float(499 - $0) },
             (0..<777).map { _ in Float(Int.random(in: 0...3, using: &generator)) },
             [7], [2, 1], [.infinity, 1, -.infinity, 3],
+            // Any bits: magnitudes in every bucket of the top 16 bits, subnormals, NaNs (left out).
+            (0..<20_000).map { _ in Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &generator)) },
+            (0..<5000).map { _ in Float(bitPattern: UInt32.random(in: 0...0x00FF_FFFF, using: &generator)) * (Bool.random(using: &generator) ? -1 : 1) },
+            // One bucket of the top bits, many values of its low bits; and −0 beside 0.
+            (0..<3000).map { _ in Float(bitPattern: 0x3F80_0000 | UInt32.random(in: 0...0xFFFF, using: &generator)) },
+            [-0.0, 0, -0.0, 1e-45],
         ]
         for values in cases {
-            let sorted = values.map(abs).sorted()
+            let sorted = values.filter { !$0.isNaN }.map(abs).sorted()
             for percentile in [0.0, 0.1, 1, 25, 50, 90, 99, 99.5, 100] {
                 let rank = min(max(Int((percentile / 100 * Double(sorted.count)).rounded(.up)) - 1, 0), sorted.count - 1)
                 let expected = sorted[rank].isFinite ? max(sorted[rank], .leastNormalMagnitude) : .greatestFiniteMagnitude
                 #expect(DivergingColorMap.limit(values, percentile: percentile) == expected, "\(values.count) values, \(percentile)%")
             }
         }
+    }
+
+    @Test("indices round as rounded() does, at every step and at the halves between steps")
+    func indexRounding() {
+        var generator = SeededGenerator(seed: 12)
+        let limit: Float = 3
+        // The values whose scaled (t + 1) · 127 falls on a half, and random ones.
+        let halves = (0..<254).map { Float($0) + 0.5 }.map { ($0 / 127 - 1) * limit }
+        let values = halves + (0..<20_000).map { _ in Float.random(in: -4...4, using: &generator) } + [-.infinity, .infinity, -0.0]
+        let reference = values.map { UInt8(((min(max($0 / limit, -1), 1) + 1) * 127).rounded()) }
+        #expect(DivergingColorMap.indices(values, limit: limit) == reference)
     }
 
     @Test("shrinking averages values in blocks, as the picture's fitting does")
