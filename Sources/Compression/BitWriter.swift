@@ -3,13 +3,17 @@
 /// in bits `k ..< k + n` of the stream. Huffman codes, which deflate sends most significant
 /// bit first, are put already bit-reversed (`HuffmanCode` stores them so).
 ///
-/// Up to 31 pending bits wait in a `UInt64`; once 32 have gathered they go out as four
-/// bytes with one unaligned store, after a capacity check, so no caller can write past the
-/// buffer. The bytes are an `OutputBuffer` without a limit.
+/// Fewer than 8 bits wait between calls, in a `UInt64`. Each `put` adds its bits to them
+/// and stores all eight bytes of the `UInt64` at the end of the output with one unaligned
+/// store, then counts the whole bytes among them as written and keeps the rest (as
+/// libdeflate's bit writer does): no branch depends on the data, so none is mispredicted.
+/// The store is preceded by a capacity check, so no caller can write past the buffer; the
+/// bytes past the count are scratch until they are counted. The bytes are an
+/// `OutputBuffer` without a limit.
 struct BitWriter: ~Copyable {
     private(set) var output: OutputBuffer
     private var pending: UInt64 = 0
-    /// Bits in `pending`: under 32 between calls.
+    /// Bits in `pending`: under 8 between calls.
     private var pendingCount = 0
 
     /// An empty stream with room for about `expected` bytes before it first grows.
@@ -28,14 +32,13 @@ struct BitWriter: ~Copyable {
     mutating func put(_ value: UInt32, _ count: Int) {
         assert(count <= 32 && UInt64(value) >> UInt64(count) == 0, "BitWriter: \(value) does not fit in \(count) bits")
         pending |= UInt64(value) &<< UInt64(pendingCount)
-        pendingCount &+= count
-        if pendingCount >= 32 {
-            if output.count &+ 4 > output.capacity { grow(4) }
-            UnsafeMutableRawPointer(output.base + output.count).storeBytes(of: UInt32(truncatingIfNeeded: pending).littleEndian, as: UInt32.self)
-            output.count &+= 4
-            pending &>>= 32
-            pendingCount &-= 32
-        }
+        pendingCount &+= count  // At most 7 + 32 = 39, so at most 4 whole bytes.
+        if output.count &+ 8 > output.capacity { grow(8) }
+        UnsafeMutableRawPointer(output.base + output.count).storeBytes(of: pending.littleEndian, as: UInt64.self)
+        let whole = pendingCount &>> 3
+        output.count &+= whole
+        pending &>>= UInt64(whole &<< 3)
+        pendingCount &= 7
     }
 
     /// Pads with zero bits to the next byte boundary and writes out the pending whole bytes,

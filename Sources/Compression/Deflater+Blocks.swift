@@ -100,35 +100,50 @@ extension Deflater {
     }
 
     /// Writes the buffer's symbols in these codes, then the end-of-block code.
+    ///
+    /// Every code is looked up once per block into a table of (value, bit count) pairs, one
+    /// `UInt64` each (the bits below, their count above): for each literal and the end of
+    /// block, for each length 3…258 its code and extra bits together, for each distance
+    /// symbol its code. The loop then costs one or two lookups and puts per symbol.
     private mutating func writeSymbols(_ literal: HuffmanCode, _ distance: HuffmanCode) {
-        // Each length's code and extra bits as one value, for lengths 3…258.
-        var lengthValues = [UInt32](repeating: 0, count: 259)
-        var lengthBits = [Int](repeating: 0, count: 259)
-        for length in 3...258 {
+        func entry(_ value: UInt32, _ count: Int) -> UInt64 { UInt64(value) | UInt64(count) << 32 }
+        let literals = (0...256).map { entry(UInt32(literal.codes[$0]), Int(literal.lengths[$0])) }
+        let lengths = (0...258).map { length -> UInt64 in
+            guard length >= 3 else { return 0 }
             let symbol = symbols.lengthSymbol(length)
             let (base, extra) = HuffmanTable.lengths[symbol]
             let codeLength = Int(literal.lengths[257 + symbol])
-            lengthValues[length] = UInt32(literal.codes[257 + symbol]) | UInt32(length - base) << codeLength
-            lengthBits[length] = codeLength + extra
+            return entry(UInt32(literal.codes[257 + symbol]) | UInt32(length - base) << codeLength, codeLength + extra)
         }
-        let distanceValues = distance.codes.map(UInt32.init)
-        let distanceBits = distance.lengths.map(Int.init)
-        let distanceBases = HuffmanTable.distances.map(\.base)
+        let distances = (0..<30).map { entry(UInt32(distance.codes[$0]), Int(distance.lengths[$0])) }
+        let distanceBases = HuffmanTable.distances.map { UInt32($0.base) }
         let distanceExtra = HuffmanTable.distances.map(\.extra)
-        let literalValues = literal.codes.map(UInt32.init)
-        let literalBits = literal.lengths.map(Int.init)
 
-        for i in 0..<symbols.count {
-            let (lengthOrByte, d) = symbols.symbol(i)
-            if d == 0 {
-                writer.put(literalValues[lengthOrByte], literalBits[lengthOrByte])
-            } else {
-                writer.put(lengthValues[lengthOrByte], lengthBits[lengthOrByte])
-                let symbol = symbols.distanceSymbol(d)
-                let codeLength = distanceBits[symbol]
-                writer.put(distanceValues[symbol] | UInt32(d - distanceBases[symbol]) << codeLength, codeLength + distanceExtra[symbol])
+        literals.withUnsafeBufferPointer { literals in
+            lengths.withUnsafeBufferPointer { lengths in
+                distances.withUnsafeBufferPointer { distances in
+                    distanceBases.withUnsafeBufferPointer { distanceBases in
+                        distanceExtra.withUnsafeBufferPointer { distanceExtra in
+                            symbols.withSymbols { buffer in
+                                for symbol in buffer {
+                                    let lengthOrByte = Int(symbol & 0xFFFF), d = symbol >> 16
+                                    if d == 0 {
+                                        let e = literals[lengthOrByte]
+                                        writer.put(UInt32(truncatingIfNeeded: e), Int(truncatingIfNeeded: e >> 32))
+                                    } else {
+                                        let e = lengths[lengthOrByte]
+                                        writer.put(UInt32(truncatingIfNeeded: e), Int(truncatingIfNeeded: e >> 32))
+                                        let code = symbols.distanceSymbol(Int(d))
+                                        let c = distances[code], codeLength = Int(truncatingIfNeeded: c >> 32)
+                                        writer.put(UInt32(truncatingIfNeeded: c) | (d &- distanceBases[code]) &<< UInt32(codeLength), codeLength &+ distanceExtra[code])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        writer.put(literalValues[256], literalBits[256])
+        writer.put(UInt32(truncatingIfNeeded: literals[256]), Int(literals[256] >> 32))
     }
 }

@@ -56,71 +56,128 @@ struct HuffmanCode {
         zip(frequencies, lengths).reduce(0) { $0 + Int($1.0) * Int($1.1) }
     }
 
-    /// Package-merge, as the coin collector's problem: each symbol in use is a coin of each
-    /// denomination 2^-1 … 2^-limit, worth its frequency; the cheapest set of coins adding
-    /// up to n − 1 (for n symbols) gives each symbol the length of how many of its coins are
-    /// in the set. Computed as: start from the symbols sorted by frequency; `limit − 1` times,
-    /// pair neighbours into packages (their weights added) and merge the packages into the
-    /// sorted symbols; then the first 2n − 2 items of the last list are the chosen coins, and
-    /// each symbol's length is the number of times it occurs in them, counted by walking
-    /// the packages down to their leaves. A list has n symbols and at most n − 1 packages
-    /// (n + ⌊previous / 2⌋ < 2n), so the work is O(n · limit): for 286 symbols and 15
-    /// levels, under 9,000 nodes per code.
+    /// The optimal lengths for `frequencies` under `limit`. A plain Huffman code that is
+    /// no deeper than the limit is optimal under it too, and is used when there is one
+    /// (almost every block: deflate's limit of 15 bits is seldom reached); else the lengths
+    /// come from package-merge. Both start from the symbols in use sorted by frequency,
+    /// ties by symbol, each as one integer (frequency above, symbol below).
     static func lengths(_ frequencies: [UInt32], limit: Int) -> [UInt8] {
         var lengths = [UInt8](repeating: 0, count: frequencies.count)
-        var symbols = frequencies.indices.filter { frequencies[$0] > 0 }
-        if symbols.count < 2 {
+        var keys: [UInt64] = []
+        for (symbol, frequency) in frequencies.enumerated() where frequency > 0 { keys.append(UInt64(frequency) << 32 | UInt64(symbol)) }
+        if keys.count < 2 {
             precondition(frequencies.count >= 2, "HuffmanCode: an alphabet of fewer than two symbols")
-            let used = symbols.first ?? 0
+            let used = keys.first.map { Int(truncatingIfNeeded: $0 & 0xFFFF_FFFF) } ?? 0
             lengths[used] = 1
             lengths[used == 0 ? 1 : 0] = 1
             return lengths
         }
-        precondition(limit <= 15 && 1 << limit >= symbols.count, "HuffmanCode: \(symbols.count) symbols do not fit in codes of \(limit) bits")
-        symbols.sort { (frequencies[$0], $0) < (frequencies[$1], $1) }
+        precondition(limit <= 15 && 1 << limit >= keys.count, "HuffmanCode: \(keys.count) symbols do not fit in codes of \(limit) bits")
+        keys.sort()
+        let depths = huffmanDepths(keys, limit: limit) ?? packageMergeDepths(keys, limit: limit)
+        for (key, depth) in zip(keys, depths) { lengths[Int(truncatingIfNeeded: key & 0xFFFF_FFFF)] = depth }
+        return lengths
+    }
 
-        // Nodes 0..<n are the symbols (leaf i is symbols[i]); packages are appended after.
-        let n = symbols.count
+    /// The depth of each leaf of a Huffman tree for the sorted `keys` (their frequencies),
+    /// or nil if one is deeper than `limit`. Van Leeuwen's two queues (1976): the leaves
+    /// in order, and the nodes made, which come out in order too; each step joins the two
+    /// lightest of either, a leaf first on a tie. O(n) after the sort.
+    static func huffmanDepths(_ keys: [UInt64], limit: Int) -> [UInt8]? {
+        let n = keys.count
+        // Nodes 0..<n are the leaves, n..<2n − 1 the joined ones in the order made.
+        var weight = [UInt64](repeating: 0, count: 2 * n - 1)
+        var parent = [Int32](repeating: 0, count: 2 * n - 1)
+        for i in 0..<n { weight[i] = keys[i] >> 32 }
+        var leaf = 0, joined = n  // The next leaf and the next joined node to take.
+        var next = n  // The next node to make.
+        // The lightest of the next leaf and the next joined node, the leaf on a tie.
+        func take() -> Int {
+            if leaf < n && (joined == next || weight[leaf] <= weight[joined]) {
+                leaf += 1
+                return leaf - 1
+            }
+            joined += 1
+            return joined - 1
+        }
+        for _ in 0..<(n - 1) {
+            let (a, b) = (take(), take())
+            weight[next] = weight[a] + weight[b]
+            (parent[a], parent[b]) = (Int32(next), Int32(next))
+            next += 1
+        }
+        // Depths from the root (the last node made) down: a parent is made after its children.
+        var depth = [UInt8](repeating: 0, count: 2 * n - 1)
+        for node in stride(from: 2 * n - 3, through: 0, by: -1) {
+            let d = depth[Int(parent[node])] + 1
+            if d > limit { return nil }
+            depth[node] = d
+        }
+        return Array(depth[0..<n])
+    }
+
+    /// Package-merge, as the coin collector's problem: each symbol in use is a coin of each
+    /// denomination 2^-1 … 2^-limit, worth its frequency; the cheapest set of coins adding
+    /// up to n − 1 (for n symbols) gives each symbol the length of how many of its coins are
+    /// in the set. Computed as: start from the symbols sorted by frequency (`keys`);
+    /// `limit − 1` times, pair neighbours into packages (their weights added) and merge the
+    /// packages into the sorted symbols; then the first 2n − 2 items of the last list are
+    /// the chosen coins, and each symbol's length is the number of times it occurs in them,
+    /// counted by walking the packages down to their leaves. A list has n symbols and at
+    /// most n − 1 packages (n + ⌊previous / 2⌋ < 2n), so the work is O(n · limit): for 286
+    /// symbols and 15 levels, under 9,000 nodes per code. Returns the lengths in `keys`' order.
+    static func packageMergeDepths(_ keys: [UInt64], limit: Int) -> [UInt8] {
+        // Nodes 0..<n are the symbols in that order (leaf i is keys[i]); packages are
+        // appended after, at most n − 1 per level.
+        let n = keys.count
         let wanted = 2 * n - 2
-        var weight = symbols.map { UInt64(frequencies[$0]) }
-        var children: [(Int, Int)] = Array(repeating: (-1, -1), count: n)
-        var list = Array(0..<n)
+        let capacity = n + (limit - 1) * (n - 1)
+        var weight = [UInt64](repeating: 0, count: capacity)
+        var left = [Int32](repeating: -1, count: capacity), right = [Int32](repeating: -1, count: capacity)
+        var list = [Int32](repeating: 0, count: 2 * n), merged = [Int32](repeating: 0, count: 2 * n)
+        for i in 0..<n {
+            weight[i] = keys[i] >> 32
+            list[i] = Int32(i)
+        }
+        var nodes = n, listCount = n
         for _ in 1..<limit {
-            let pairs = list.count / 2
-            var merged: [Int] = []
-            merged.reserveCapacity(n + pairs)
-            var leaf = 0, pair = 0
+            let pairs = listCount / 2
+            var leaf = 0, pair = 0, count = 0
             while leaf < n || pair < pairs {
                 if pair < pairs {
-                    let a = list[2 * pair], b = list[2 * pair + 1]
+                    let a = Int(list[2 * pair]), b = Int(list[2 * pair + 1])
                     let packageWeight = weight[a] + weight[b]
                     if leaf < n && weight[leaf] <= packageWeight {
-                        merged.append(leaf)
+                        merged[count] = Int32(leaf)
                         leaf += 1
                     } else {
-                        merged.append(weight.count)
-                        weight.append(packageWeight)
-                        children.append((a, b))
+                        weight[nodes] = packageWeight
+                        (left[nodes], right[nodes]) = (Int32(a), Int32(b))
+                        merged[count] = Int32(nodes)
+                        nodes += 1
                         pair += 1
                     }
                 } else {
-                    merged.append(leaf)
+                    merged[count] = Int32(leaf)
                     leaf += 1
                 }
+                count += 1
             }
-            list = merged
+            swap(&list, &merged)
+            listCount = count
         }
 
-        assert(list.count >= wanted, "HuffmanCode: package-merge ran short of items")
-        var stack = Array(list.prefix(wanted))
-        while let node = stack.popLast() {
+        assert(listCount >= wanted, "HuffmanCode: package-merge ran short of items")
+        var depths = [UInt8](repeating: 0, count: n)
+        var stack = Array(list[0..<wanted])
+        while let node = stack.popLast().map(Int.init) {
             if node < n {
-                lengths[symbols[node]] += 1
+                depths[node] += 1
             } else {
-                stack.append(children[node].0)
-                stack.append(children[node].1)
+                stack.append(left[node])
+                stack.append(right[node])
             }
         }
-        return lengths
+        return depths
     }
 }

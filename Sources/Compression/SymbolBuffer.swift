@@ -79,12 +79,10 @@ struct SymbolBuffer: ~Copyable {
         distanceFrequencies[distanceSymbol(distance)] &+= 1
     }
 
-    /// Symbol `i`: (byte, 0) for a literal, (length, distance) for a match.
-    @inline(__always)
-    func symbol(_ i: Int) -> (lengthOrByte: Int, distance: Int) {
-        precondition(i >= 0 && i < count)
-        let s = symbols[i]
-        return (Int(s & 0xFFFF), Int(s >> 16))
+    /// The symbols so far, in order: `distance << 16 | length` for a match, the byte for a
+    /// literal.
+    func withSymbols<R>(_ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
+        body(UnsafeBufferPointer(start: symbols, count: count))
     }
 
     /// The length symbol minus 257 (0…28) of a match of `length` (3…258).

@@ -107,4 +107,32 @@ struct HuffmanCodeTests {
             #expect(table.build(HuffmanCode(frequencies: frequencies, limit: 15).lengths[...]) == nil)
         }
     }
+
+    @Test("the two ways agree: a Huffman code within the limit costs what package-merge's does; one too deep is left to package-merge")
+    func huffmanOrPackageMerge() {
+        var rng = SplitMix64(seed: 1976)
+        var tooDeep = 0
+        for _ in 0..<300 {
+            let n = Int.random(in: 2...286, using: &rng)
+            let frequencies = (0..<n).map { _ in UInt32.random(in: 1...(Bool.random(using: &rng) ? 3 : 100_000), using: &rng) }
+            let keys = frequencies.enumerated().map { UInt64($0.element) << 32 | UInt64($0.offset) }.sorted()
+            let limit = Int.random(in: 9...15, using: &rng)  // 2^9 ≥ 286 symbols
+
+            let merged = HuffmanCode.packageMergeDepths(keys, limit: limit)
+            let cost = { (depths: [UInt8]) in zip(keys, depths).reduce(0) { $0 + Int($1.0 >> 32) * Int($1.1) } }
+            if let huffman = HuffmanCode.huffmanDepths(keys, limit: limit) {
+                #expect(cost(huffman) == cost(merged), "\(n) symbols, limit \(limit)")
+                #expect(huffman.max()! <= limit && kraft(huffman) == 32768)
+            } else {
+                tooDeep += 1
+            }
+        }
+        #expect(tooDeep > 0 && tooDeep < 300, "\(tooDeep) of 300 too deep for their limit")
+        // Fibonacci frequencies: a Huffman code 29 deep, so package-merge makes the code.
+        var fibonacci: [UInt32] = [1, 1]
+        while fibonacci.count < 30 { fibonacci.append(fibonacci[fibonacci.count - 1] + fibonacci[fibonacci.count - 2]) }
+        let keys = fibonacci.enumerated().map { UInt64($0.element) << 32 | UInt64($0.offset) }.sorted()
+        #expect(HuffmanCode.huffmanDepths(keys, limit: 15) == nil)
+        #expect(HuffmanCode.huffmanDepths(keys, limit: 29)?.max() == 29)
+    }
 }
