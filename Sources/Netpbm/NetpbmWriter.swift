@@ -13,10 +13,12 @@ extension NetpbmImage {
                 _ = file.initialize(from: header)
                 let raster = UnsafeMutableRawBufferPointer(file)
                 values.withUnsafeBufferPointer { values in
+                    guard let source = values.baseAddress, let base = raster.baseAddress else { return }
                     for row in 0..<height {
-                        let stored = header.count + (height - 1 - row) * rowLength * 4  // Bottom row first.
+                        let stored = base + header.count + (height - 1 - row) * rowLength * 4  // Bottom row first.
+                        let first = source + row * rowLength
                         for i in 0..<rowLength {
-                            raster.storeBytes(of: values[row * rowLength + i].bitPattern.littleEndian, toByteOffset: stored + i * 4, as: UInt32.self)
+                            stored.storeBytes(of: first[i].bitPattern.littleEndian, toByteOffset: i &* 4, as: UInt32.self)
                         }
                     }
                 }
@@ -29,19 +31,32 @@ extension NetpbmImage {
             case (.bitmap, true): file += plainText(values.map { $0 == 0 ? "0" : "1" }, separator: "")
             case (.bitmap, false): file += packedBits(values)
             case (_, true): file += plainText(values.map { String($0) }, separator: " ")
-            case (_, false):
-                let (start, width) = (file.count, maxval > 255 ? 2 : 1)
-                file += [UInt8](repeating: 0, count: values.count * width)
-                file.withUnsafeMutableBufferPointer { raster in
-                    for (i, value) in values.enumerated() {
-                        if width == 2 { raster[start + 2 * i] = UInt8(value >> 8) }
-                        raster[start + width * i + width - 1] = UInt8(truncatingIfNeeded: value)
-                    }
-                }
+            case (_, false): file = rawSamples(values, after: file)
             }
             return file
         case (_, .floats):
             preconditionFailure("NetpbmImage: float samples in a \(kind)")
+        }
+    }
+
+    /// `header`, then each sample in one byte, or two (most significant first) when
+    /// maxval > 255: raw PGM and PPM.
+    private func rawSamples(_ values: [UInt16], after header: [UInt8]) -> [UInt8] {
+        let width = maxval > 255 ? 2 : 1
+        return [UInt8](unsafeUninitializedCapacity: header.count + values.count * width) { file, count in
+            _ = file.initialize(fromContentsOf: header)
+            let raster = file.baseAddress! + header.count
+            values.withUnsafeBufferPointer { values in
+                if width == 1 {
+                    for i in values.indices { raster[i] = UInt8(truncatingIfNeeded: values[i]) }
+                } else {
+                    for i in values.indices {
+                        raster[2 &* i] = UInt8(truncatingIfNeeded: values[i] >> 8)
+                        raster[2 &* i &+ 1] = UInt8(truncatingIfNeeded: values[i])
+                    }
+                }
+            }
+            count = header.count + values.count * width
         }
     }
 

@@ -33,14 +33,19 @@ public enum DivergingColorMap {
     /// - Precondition: `limit` > 0.
     public static func indices(_ values: [Float], limit: Float) -> [UInt8] {
         precondition(limit > 0, "DivergingColorMap: the limit must be positive")
-        return values.map { value in
-            guard !value.isNaN else { return 255 }
-            // (t + 1) · 127 in [0, 254], rounded half up as `rounded()` does for positive
-            // numbers: the whole part, plus 1 when the fraction (exact: x − ⌊x⌋) is ½ or more.
-            // Written out, because `rounded()` is a call to `roundf` on x86-64 without SSE4.1.
-            let scaled = (min(max(value / limit, -1), 1) + 1) * 127
-            let whole = Int(scaled)
-            return UInt8(truncatingIfNeeded: whole + (scaled - Float(whole) >= 0.5 ? 1 : 0))
+        return [UInt8](unsafeUninitializedCapacity: values.count) { indices, count in
+            values.withUnsafeBufferPointer { values in
+                for i in values.indices {
+                    let value = values[i]
+                    // (t + 1) · 127 in [0, 254], rounded half up as `rounded()` does for positive
+                    // numbers: the whole part, plus 1 when the fraction (exact: x − ⌊x⌋) is ½ or
+                    // more. Written out, because `rounded()` calls `roundf` on x86-64 without SSE4.1.
+                    let scaled = (min(max(value / limit, -1), 1) + 1) * 127
+                    let whole = value.isNaN ? 0 : Int32(scaled)
+                    indices[i] = value.isNaN ? 255 : UInt8(truncatingIfNeeded: whole &+ (scaled - Float(whole) >= 0.5 ? 1 : 0))
+                }
+            }
+            count = values.count
         }
     }
 
