@@ -84,10 +84,17 @@ public struct FeatureMapExperiment: Sendable {
         let sheet = ColorPicture.contactSheet([ColorPicture.Tile(label: "input", picture: input.fitting(ColorPicture.sheetTile))] + zip(maps.maps, shown).map { map, shown in
             ColorPicture.Tile(label: map.name, picture: shown.tile, barLimit: shown.limit.map(FeatureMapPage.number))
         })
-        try directory.write(NetpbmImage.pixmap(width: sheet.width, height: sheet.height, maxval: 255, samples: sheet.pixels.map(UInt16.init)).encoded(), as: "sheet.ppm")
-        try directory.write(PNG.encode(width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels, encoding: .drawing), as: "sheet.png")
         let page = FeatureMapPage(source: source, maps: maps, input: input, shown: shown, clipPercentile: clipPercentile, settings: settings(maps))
-        try directory.write(Array(page.html.utf8), as: "index.html")
+        // The sheet's two files and the page need nothing of each other: side by side.
+        _ = try parallelMap(Summary.allCases, threads: threads) { summary throws(UserError) in
+            switch summary {
+            case .sheet:
+                try directory.write(NetpbmImage.pixmap(width: sheet.width, height: sheet.height, maxval: 255, samples: sheet.pixels.map(UInt16.init)).encoded(), as: "sheet.ppm")
+                try directory.write(PNG.encode(width: sheet.width, height: sheet.height, channels: 3, pixels: sheet.pixels, encoding: .drawing), as: "sheet.png")
+            case .page:
+                try directory.write(Array(page.html.utf8), as: "index.html")
+            }
+        }
         try directory.commit()
         return FeatureMapResult(experiment: self, source: source, image: picture, format: file.format, omissions: file.omissions, maps: maps)
     }
@@ -247,6 +254,11 @@ public struct FeatureMapExperiment: Sendable {
     }
 
     // MARK: - Output
+
+    /// What is written once every map is: the contact sheet's files, and the page.
+    private enum Summary: CaseIterable {
+        case sheet, page
+    }
 
     /// The files each map gives, by extension, and those of the contact sheet.
     static let mapFiles = ["pfm", "pgm", "png"]
