@@ -14,8 +14,8 @@
 /// | 4    | Paeth   | whichever of a, b, c is nearest p = a + b − c (ties: a, then b) |
 ///
 /// `PNG.Encoding.Rows` says how each row's filter is chosen: Paeth or none on every row,
-/// or adaptively, as libpng chooses it (and as the specification's
-/// section 12.8 suggests): the one whose output has the smallest sum of absolute values,
+/// or adaptively, as libpng chooses it (and as the specification's section 12.8
+/// suggests): the one whose output has the smallest sum of absolute values,
 /// each byte read as a signed number (0…127 as itself, 128…255 as 256 − v), the first of
 /// the five on a tie. A heuristic: it favours rows of small differences, which is what
 /// deflate's Huffman codes reward, without compressing each candidate.
