@@ -62,7 +62,7 @@ struct DivergingColorMapTests {
             (0..<5000).map { _ in Float(bitPattern: UInt32.random(in: 0...0x00FF_FFFF, using: &generator)) * (Bool.random(using: &generator) ? -1 : 1) },
             // One bucket of the top bits, many values of its low bits; and −0 beside 0.
             (0..<3000).map { _ in Float(bitPattern: 0x3F80_0000 | UInt32.random(in: 0...0xFFFF, using: &generator)) },
-            [-0.0, 0, -0.0, 1e-45],
+            [-0.0, 0, -0.0, .leastNonzeroMagnitude],
         ]
         for values in cases {
             let sorted = values.filter { !$0.isNaN }.map(abs).sorted()
