@@ -7,7 +7,7 @@ struct ExecutableTests {
     @Test("a file too large to be a spec is refused before it is read")
     func countParamsHugeFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("conv-demo-huge-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
         let handle = try FileHandle(forWritingTo: file)
         try handle.truncate(atOffset: 2 << 20)
         try handle.close()

@@ -26,8 +26,9 @@ func runBuiltBinary(_ arguments: [String], in directory: URL? = nil, binary: URL
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
     let stdoutURL = scratch.appendingPathComponent("stdout"), stderrURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    guard FileManager.default.createFile(atPath: stdoutURL.path, contents: nil),
+          FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: scratch.path]) }
 
     let process = Process()
     process.executableURL = binary ?? productsDirectory.appendingPathComponent("conv-demo")
