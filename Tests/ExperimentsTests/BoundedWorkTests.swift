@@ -54,7 +54,7 @@ struct BoundedWorkTests {
         #expect(refusal.message.hasSuffix("a 512×512 image (262,144 pixels) would need about 11.5 MiB; the limit is 1 MiB (raise it with --memory-limit)"))
         // A header claiming 2^28 pixels, on a file of a few bytes: refused by the limit, not read.
         let claim = folder.appendingPathComponent("claim.pgm")
-        FileManager.default.createFile(atPath: claim.path, contents: Data("P5 16384 16384 255\n".utf8))
+        #expect(FileManager.default.createFile(atPath: claim.path, contents: Data("P5 16384 16384 255\n".utf8)))
         experiment.image = claim.path
         experiment.memoryLimit = defaultMemoryLimit
         let big = try #require(error { _ = try experiment.run { _ in } })
@@ -67,7 +67,7 @@ struct BoundedWorkTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("many.txt")
-        FileManager.default.createFile(atPath: file.path, contents: Data((0..<60_000).map { "kernel k\($0)\n1\n" }.joined().utf8))
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data((0..<60_000).map { "kernel k\($0)\n1\n" }.joined().utf8)))
         var experiment = experiment(in: folder)
         experiment.kernels = [file.path]
         let refusal = try #require(error { _ = try experiment.run { _ in } })
@@ -80,7 +80,7 @@ struct BoundedWorkTests {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("clash.txt")
-        FileManager.default.createFile(atPath: file.path, contents: Data("kernel random-2\n1\n".utf8))
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data("kernel random-2\n1\n".utf8)))
         var experiment = experiment(in: folder)
         experiment.kernels = [file.path]
         experiment.random = .init(count: 3, size: Size2D(3), scheme: .frameworkDefault, initializer: .frameworkDefault, seed: 1)
@@ -96,7 +96,7 @@ struct BoundedWorkTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var experiment = experiment(in: folder)
         experiment.output = folder.path
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("notes.txt").path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent("notes.txt").path, contents: Data()))
         let refusal = try #require(error { _ = try experiment.run { _ in } })
         #expect(refusal.kind == .cannotCreate)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["notes.txt"])
@@ -112,7 +112,7 @@ struct BoundedWorkTests {
             _ = try ModelSource(link.path)
         }
         let big = folder.appendingPathComponent("big.txt")
-        FileManager.default.createFile(atPath: big.path, contents: Data(repeating: UInt8(ascii: "#"), count: (1 << 20) + 1))
+        #expect(FileManager.default.createFile(atPath: big.path, contents: Data(repeating: UInt8(ascii: "#"), count: (1 << 20) + 1)))
         let bigLink = folder.appendingPathComponent("small-looking.txt")
         try FileManager.default.createSymbolicLink(atPath: bigLink.path, withDestinationPath: big.path)
         #expect(throws: UserError(.badInput, "the model file '\(bigLink.path)' has more than 1,048,576 bytes; it is not one")) {
@@ -123,7 +123,7 @@ struct BoundedWorkTests {
         #expect(status.text.hasPrefix("Name:"))
         #endif
         let nul = folder.appendingPathComponent("nul.txt")
-        FileManager.default.createFile(atPath: nul.path, contents: Data("input 8x8\nconv 2\0 k=3\n".utf8))
+        #expect(FileManager.default.createFile(atPath: nul.path, contents: Data("input 8x8\nconv 2\0 k=3\n".utf8)))
         #expect(throws: UserError(.badInput, "\(nul.path):2:7: a NUL byte; the model file is text")) { _ = try ModelSource(nul.path) }
     }
 }
