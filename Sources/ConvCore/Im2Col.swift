@@ -133,9 +133,9 @@ struct Im2Col {
             for c in 0..<channels {
                 for i in 0..<h.kernel {
                     let firstRow = (c &* h.kernel &+ i) &* w.kernel
-                    for segment in RowSegments(positions: positions, width: w.output) {
+                    for segment in RowRuns(positions, width: w.output) {
                         let (x0, x1) = (segment.columns.lowerBound, segment.columns.upperBound)
-                        let inputRow = segment.y &* h.stride &- h.padBefore &+ i &* h.dilation
+                        let inputRow = segment.row &* h.stride &- h.padBefore &+ i &* h.dilation
                         guard inputRow >= 0 && inputRow < h.input else {
                             for j in 0..<w.kernel {
                                 body(firstRow &+ j, Run(column: segment.offset, before: x1 &- x0, inside: 0, after: 0, input: 0))
@@ -152,25 +152,6 @@ struct Im2Col {
                     }
                 }
             }
-        }
-    }
-
-    /// The output rows a range of positions touches, in order: for each, its row `y`, the
-    /// output columns it covers, and where they start in the range. Computed as it goes,
-    /// so visiting them allocates nothing.
-    private struct RowSegments: Sequence, IteratorProtocol {
-        let positions: Range<Int>
-        let width: Int
-        private var position: Int
-
-        init(positions: Range<Int>, width: Int) { (self.positions, self.width, position) = (positions, width, positions.lowerBound) }
-
-        mutating func next() -> (y: Int, columns: Range<Int>, offset: Int)? {
-            guard position < positions.upperBound else { return nil }
-            let (y, x0) = position.quotientAndRemainder(dividingBy: width)
-            let x1 = Swift.min(width, x0 + positions.upperBound - position)
-            defer { position += x1 - x0 }
-            return (y, x0..<x1, position - positions.lowerBound)
         }
     }
 

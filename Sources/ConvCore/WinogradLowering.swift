@@ -193,7 +193,7 @@ struct WinogradLowering<Tiling: WinogradTiling> {
 
                 let sourcePlane = source.height * source.width
                 let sourceStart = (image * groups + group) * inPerGroup * sourcePlane
-                let segments = segments(chunkRange)
+                let segments = RowRuns(chunkRange, width: tileColumns)
                 transformInput(x.extracting(sourceStart..<sourceStart + inPerGroup * sourcePlane), segments, count: count, rows: rows, into: v)
                 for element in 0..<elements {
                     sgemm(kernels[group * elements + element], .asStored, n: count,
@@ -208,26 +208,9 @@ struct WinogradLowering<Tiling: WinogradTiling> {
         }
     }
 
-    /// A chunk's tiles that lie in one tile row: the tile row, its first tile column, how
-    /// many, and the first one's index within the chunk.
-    typealias Segment = (row: Int, column: Int, count: Int, offset: Int)
-
-    /// A chunk's tiles, tile row by tile row.
-    private func segments(_ tiles: Range<Int>) -> [Segment] {
-        var segments: [Segment] = []
-        var tile = tiles.lowerBound
-        while tile < tiles.upperBound {
-            let (row, column) = tile.quotientAndRemainder(dividingBy: tileColumns)
-            let count = min(tileColumns - column, tiles.upperBound - tile)
-            segments.append((row, column, count, tile - tiles.lowerBound))
-            tile += count
-        }
-        return segments
-    }
-
     /// V[c][ξ][t] for the chunk's `count` tiles t and the group's channels c, from the
     /// group's planes `x` (inPerGroup × source).
-    private func transformInput(_ x: UnsafeBufferPointer<Float>, _ segments: [Segment], count: Int, rows: UnsafeMutableBufferPointer<Float>,
+    private func transformInput(_ x: UnsafeBufferPointer<Float>, _ segments: RowRuns, count: Int, rows: UnsafeMutableBufferPointer<Float>,
                                 into v: UnsafeMutableBufferPointer<Float>) {
         let (m, elements) = (Tiling.tileOutputs, Tiling.elements)
         let length = rowLength(count)
@@ -235,10 +218,11 @@ struct WinogradLowering<Tiling: WinogradTiling> {
         let rowBase = rows.baseAddress!
         let scratch = UnsafeMutableRawPointer(rowBase + (m + 2) * length)
         for segment in segments {
-            // The segment reads columns first ..< first + m·count + 2 of m + 2 input rows;
+            let tiles = segment.columns.count
+            // The segment reads columns first ..< first + m·tiles + 2 of m + 2 input rows;
             // those at `inside` lie in the plane.
-            let first = m * segment.column - left
-            let width = m * segment.count + 2
+            let first = m * segment.columns.lowerBound - left
+            let width = m * tiles + 2
             let start = max(0, -first)
             let inside = start..<max(start, min(width, source.width - first))
             for c in 0..<inPerGroup {
@@ -254,8 +238,8 @@ struct WinogradLowering<Tiling: WinogradTiling> {
                     (row + inside.upperBound).update(repeating: 0, count: width - inside.upperBound)
                 }
                 let target = v.baseAddress! + c * elements * count + segment.offset
-                for k in stride(from: 0, to: segment.count, by: 8) {
-                    let lanes = min(8, segment.count - k)
+                for k in stride(from: 0, to: tiles, by: 8) {
+                    let lanes = min(8, tiles - k)
                     Tiling.input({ r in UnsafePointer(rowBase + r * length + m * k) }, scratch: scratch) { element, value in
                         let out = target + element * count + k
                         if lanes == 8 {
@@ -271,20 +255,21 @@ struct WinogradLowering<Tiling: WinogradTiling> {
 
     /// The chunk's m×m output blocks from M[o][ξ][t], plus the bias, into the group's
     /// planes `y` (outPerGroup × result).
-    private func transformOutput(_ m: UnsafeBufferPointer<Float>, _ segments: [Segment], count: Int, bias: UnsafeBufferPointer<Float>?,
+    private func transformOutput(_ m: UnsafeBufferPointer<Float>, _ segments: RowRuns, count: Int, bias: UnsafeBufferPointer<Float>?,
                                  into y: UnsafeMutableBufferPointer<Float>) {
         let (side, elements) = (Tiling.tileOutputs, Tiling.elements)
         let plane = result.height * result.width
         for segment in segments {
+            let tiles = segment.columns.count
             let outRow = side * segment.row
             let rows = min(side, result.height - outRow)
             for o in 0..<outPerGroup {
                 let source = m.baseAddress! + o * elements * count + segment.offset
                 let start = SIMD8<Float>(repeating: bias?[o] ?? 0)
                 let output = y.baseAddress! + o * plane + outRow * result.width
-                for k in stride(from: 0, to: segment.count, by: 8) {
-                    let column = side * (segment.column + k)
-                    let columns = min(8 * side, side * segment.count - side * k, result.width - column)
+                for k in stride(from: 0, to: tiles, by: 8) {
+                    let column = side * (segment.columns.lowerBound + k)
+                    let columns = min(8 * side, side * (tiles - k), result.width - column)
                     Tiling.output({ element in UnsafeRawPointer(source + element * count + k).loadUnaligned(as: SIMD8<Float>.self) },
                                   bias: start) { r, values in
                         guard r < rows else { return }
