@@ -8,10 +8,11 @@ extension Conv2D {
     ///     out[group's channels, tile] = weight[group] (O/G × C/G·kh·kw) · columns (C/G·kh·kw × tile)
     ///
     /// and the bias added per channel. The packed kernels (or their Winograd transforms)
-    /// are kept for the next call until the weights change (`PackedWeights`). A 1×1 kernel with stride 1 and no padding skips
-    /// im2col: the input plane already is the column matrix. With `direct` or `depthwise`,
-    /// the definition vectorized along each output row (`DirectLowering`); with `winograd`,
-    /// F(4×4, 3×3) or F(2×2, 3×3), a GEMM per element of the tiles' transforms (`WinogradLowering`).
+    /// are kept for the next call until the weights change (`PackedWeights`). A 1×1 kernel
+    /// with stride 1 and no padding skips im2col: the input plane already is the column
+    /// matrix. With `direct` or `depthwise`, the definition vectorized along each output row
+    /// (`DirectLowering`); with `winograd`, F(4×4, 3×3) or F(2×2, 3×3), a GEMM per element of
+    /// the tiles' transforms (`WinogradLowering`).
     /// - Parameters:
     ///   - threads: at most this many threads (default: every available core); the
     ///     values do not depend on it.

@@ -30,10 +30,7 @@ public struct GEMMKernel: Sendable, CustomStringConvertible {
     /// Whether each product and sum is rounded once (a fused multiply-add) or twice.
     public let fusedMultiplyAdd: Bool
     /// `MacroKernel.multiply` of its target.
-    let macroKernel: @Sendable (
-        _ depth: Int, _ packedA: UnsafeBufferPointer<Float>, _ rows: Int,
-        _ packedB: UnsafeBufferPointer<Float>, _ columns: Range<Int>,
-        _ alpha: Float, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
+    let macroKernel: MultiplyBlock
     /// `Packing.packPanels` of its target.
     private let packPanels: PackPanels
 
@@ -107,13 +104,21 @@ public struct GEMMKernel: Sendable, CustomStringConvertible {
         }
     }
 
+    /// A target's `MacroKernel.multiply`: C (rows × columns, leading dimension ldc) =
+    /// α · Ã · B̃ + β · C for one packed block of op(A) and one of op(B).
+    typealias MultiplyBlock = @Sendable (
+        _ depth: Int, _ packedA: UnsafeBufferPointer<Float>, _ rows: Int,
+        _ packedB: UnsafeBufferPointer<Float>, _ columns: Range<Int>,
+        _ alpha: Float, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) -> Void
+
+    /// A target's `Packing.packPanels`: a strided depth × width view into panels.
     private typealias PackPanels = @Sendable (
         _ base: UnsafePointer<Float>, _ rowStride: Int, _ columnStride: Int, _ depth: Int, _ columns: Range<Int>,
         _ width: Int, _ panelWidth: Int, _ buffer: UnsafeMutableBufferPointer<Float>) -> Void
 
     private init(
         _ instructionSet: InstructionSet, _ tile: (rows: Int, columns: Int), _ lanes: Int, _ fused: Bool,
-        _ macroKernel: @escaping @Sendable (Int, UnsafeBufferPointer<Float>, Int, UnsafeBufferPointer<Float>, Range<Int>, Float, Float, UnsafeMutablePointer<Float>, Int) -> Void,
+        _ macroKernel: @escaping MultiplyBlock,
         _ packPanels: @escaping PackPanels
     ) {
         precondition(tile.rows == Self.rows, "GEMMKernel: the \(instructionSet) kernel has \(tile.rows) rows, not \(Self.rows)")
